@@ -1,0 +1,41 @@
+# `make test` and `make demo` set everything up on a fresh machine: a virtual
+# environment in .venv with the project and its dev extra, the Graphviz `dot`
+# program and, for the explorer page's browser tests, Chromium (each installed
+# with apt-get when missing and running as root on Debian).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: setup system-deps browser test bench demo images clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e ".[dev]"
+	touch $@
+
+system-deps:
+	bash scripts/ensure-system-deps.sh
+
+browser:
+	bash scripts/ensure-system-deps.sh --browser
+
+setup: $(STAMP) system-deps
+
+test: setup browser
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python -m benchmarks
+
+demo: setup
+	$(BIN)/python -m demos.xor --graph out/xor_graph.svg --plot out/xor_loss.png
+
+images: setup browser
+	$(BIN)/python scripts/make_images.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .hypothesis build *.egg-info

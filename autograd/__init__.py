@@ -1,0 +1,18 @@
+"""gradtrace's scalar reverse-mode automatic differentiation engine."""
+
+from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad
+from autograd.gradcheck import GradcheckError, Mismatch, gradcheck, numerical_grad
+from autograd.topo import topological_order
+from autograd.value import Value
+
+__all__ = [
+    "Value",
+    "no_grad",
+    "enable_grad",
+    "is_grad_enabled",
+    "numerical_grad",
+    "gradcheck",
+    "GradcheckError",
+    "Mismatch",
+    "topological_order",
+]

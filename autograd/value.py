@@ -1,0 +1,384 @@
+"""``Value``: a scalar that records how it was computed, and backward through that record."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from numbers import Real
+from typing import Sequence, Union
+
+from autograd.grad_mode import _mode
+from autograd.topo import by_creation, topological_order
+
+__all__ = ["Value", "Number"]
+
+Number = Union[int, float]
+_ONE_ONE = (1.0, 1.0)  # local gradients of +, shared by every addition
+_ONE_MINUS_ONE = (1.0, -1.0)  # local gradients of -
+_MINUS_ONE = (-1.0,)  # local gradient of unary -
+
+
+def _describe(v: Value) -> str:
+    """``-1.5`` or ``-1.5 (label 'w')``: how error messages name an operand."""
+    return f"{v.data!r} (label {v.label!r})" if v.label else repr(v.data)
+
+
+def _as_float(x: object, what: str) -> float:
+    """``x`` as a float, or a ``TypeError`` that says what was given and what was expected."""
+    if type(x) is float:
+        return x  # type: ignore[return-value]
+    if isinstance(x, Real) and not isinstance(x, bool):
+        return float(x)
+    raise TypeError(f"{what}: expected an int or float, got {x!r} of type {type(x).__name__}")
+
+
+class Value:
+    """A scalar node of a computation graph.
+
+    Every op on Values returns a new Value that remembers its inputs
+    (``.parents``, in argument order) and the local derivative of its result
+    with respect to each of them. ``backward()`` combines those by the chain rule.
+
+    >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    >>> y = a * b + a
+    >>> y.backward()
+    >>> a.grad, b.grad
+    (-2.0, 2.0)
+    """
+
+    # _seq: creation number of a node made by an op (parents always have smaller
+    # ones), _LEAF for leaves; _earlier: scratch of backward(), None outside it.
+    __slots__ = ("data", "grad", "label", "op", "_parents", "_local_grads", "_seq", "_earlier")
+
+    data: float
+    grad: float
+    label: str
+    op: str
+    _parents: tuple[Value, ...]
+    _local_grads: tuple[float, ...]
+    _seq: int
+    _earlier: float | None
+
+    def __init__(self, data: Number, label: str = "") -> None:
+        self.data = _as_float(data, "Value(data)")
+        self.grad = 0.0
+        if not isinstance(label, str):
+            raise TypeError(f"Value(label): expected a str, got {label!r} of type {type(label).__name__}")
+        self.label = label
+        self.op = ""
+        self._parents = ()
+        self._local_grads = ()
+        self._seq = _LEAF
+        self._earlier = None
+
+    # ------------------------------------------------------------------ graph
+    @classmethod
+    def from_op(
+        cls,
+        data: float,
+        parents: tuple[Value, ...],
+        local_grads: tuple[float, ...],
+        op: str,
+    ) -> Value:
+        """A new node: the result ``data`` of op ``op`` applied to ``parents``.
+
+        ``local_grads[i]`` is d(data)/d(parents[i]) at this point. This is how
+        every built-in op is made, and how to add your own primitive:
+
+        >>> import math
+        >>> def softplus(x: Value) -> Value:
+        ...     # softplus = log(1 + e^x);  d softplus = sigmoid(x)
+        ...     s = 1.0 / (1.0 + math.exp(-x.data))
+        ...     return Value.from_op(math.log1p(math.exp(x.data)), (x,), (s,), "softplus")
+        >>> x = Value(0.0)
+        >>> y = softplus(x); y.backward()
+        >>> round(y.data, 4), x.grad
+        (0.6931, 0.5)
+
+        Inside ``no_grad()`` the node keeps no parents.
+        """
+        if type(parents) is not tuple or type(local_grads) is not tuple or len(parents) != len(local_grads):
+            parents, local_grads = _checked_edges(parents, local_grads, op)
+        out = _new(cls)
+        out.data = data if type(data) is float else _as_float(data, f"Value.from_op({op!r}) data")
+        out.grad = 0.0
+        out.label = ""
+        out.op = op
+        out._earlier = None
+        if _mode.enabled and parents:
+            out._parents = parents
+            out._local_grads = local_grads
+            out._seq = _next_seq()
+        else:
+            out._parents = ()
+            out._local_grads = ()
+            out._seq = _LEAF
+        return out
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The Values this node's op read, in argument order; ``()`` for a leaf."""
+        return self._parents
+
+    @property
+    def local_grads(self) -> tuple[float, ...]:
+        """d(self)/d(parent) for each parent, as computed in the forward pass."""
+        return self._local_grads
+
+    def backward(self) -> None:
+        """Add d(self)/d(node) to ``.grad`` of every node ``self`` depends on.
+
+        ``self.grad`` gets +1.0. Gradients accumulate across calls, as in
+        PyTorch: call it twice without zeroing and every ``.grad`` doubles.
+        Iterative, so graphs of any depth work.
+        """
+        if not self._parents:
+            self.grad += 1.0
+            return
+        # 1. Find the interior nodes (those made by an op). Each one's .grad is
+        #    set aside in ._earlier and zeroed, so .grad collects this pass only:
+        #    gradients left from an earlier call are never pushed through twice.
+        #    Leaves are not visited: they pass nothing on, so they simply add.
+        nodes = _interior_nodes(self)
+        try:
+            self.grad = 1.0
+            # 2. Newest first is a valid order: every consumer of a node was
+            #    created after it, so its gradient is complete when it is used.
+            for node in nodes:
+                upstream = node.grad
+                node.grad = upstream + node._earlier
+                node._earlier = None
+                for parent, local in zip(node._parents, node._local_grads):
+                    parent.grad += local * upstream
+        finally:
+            for node in nodes:
+                if node._earlier is not None:  # only after an interruption
+                    node.grad = node._earlier
+                    node._earlier = None
+
+    def zero_grad(self) -> None:
+        """Set ``.grad`` to 0.0 on every node ``self`` depends on."""
+        for node in topological_order(self):
+            node.grad = 0.0
+
+    # ------------------------------------------------------- the primitive ops
+    # Each op: the result, then d(result)/d(input) for each input.
+
+    def __add__(self, other: Value | Number) -> Value:
+        if not isinstance(other, Value):
+            other = _constant(other, "+", self)
+        # d(a + b) = 1, 1
+        return _from_op(self.data + other.data, (self, other), _ONE_ONE, "+")
+
+    def __mul__(self, other: Value | Number) -> Value:
+        if not isinstance(other, Value):
+            other = _constant(other, "*", self)
+        # d(a * b) = b, a
+        return _from_op(self.data * other.data, (self, other), (other.data, self.data), "*")
+
+    def __sub__(self, other: Value | Number) -> Value:
+        if not isinstance(other, Value):
+            other = _constant(other, "-", self)
+        # d(a - b) = 1, -1
+        return _from_op(self.data - other.data, (self, other), _ONE_MINUS_ONE, "-")
+
+    def __neg__(self) -> Value:
+        # d(-a) = -1
+        return _from_op(-self.data, (self,), _MINUS_ONE, "neg")
+
+    def __truediv__(self, other: Value | Number) -> Value:
+        if not isinstance(other, Value):
+            other = _constant(other, "/", self)
+        b = other.data
+        if b == 0.0:
+            raise ZeroDivisionError(f"/: division by zero: {_describe(self)} / {_describe(other)}")
+        q = self.data / b
+        # d(a / b) = 1/b, -a/b^2 = -q/b
+        return _from_op(q, (self, other), (1.0 / b, -q / b), "/")
+
+    def __pow__(self, exponent: Value | Number) -> Value:
+        if isinstance(exponent, Value):
+            return _pow_values(self, exponent)
+        c = _as_float(exponent, f"** (exponent of {_describe(self)})")
+        a = self.data
+        op = f"**{exponent!r}" if isinstance(exponent, int) else f"**{c:g}"
+        if a < 0.0 and not c.is_integer():
+            raise ValueError(
+                f"{op}: a negative base {_describe(self)} has no real power {c!r}; "
+                "use an integer exponent or a positive base"
+            )
+        if a == 0.0 and c < 0.0:
+            raise ZeroDivisionError(f"{op}: zero base {_describe(self)} with negative exponent {c!r}")
+        y = _power(a, c, op, self)
+        # d(a^c) = c * a^(c-1); at a = 0 that is 0 for c > 1 and infinite for 0 < c < 1
+        if a == 0.0 and c < 1.0:
+            local = 0.0 if c == 0.0 else math.inf
+        else:
+            local = c * _power(a, c - 1.0, op, self)
+        return _from_op(y, (self,), (local,), op)
+
+    def exp(self) -> Value:
+        """e ** self."""
+        try:
+            y = math.exp(self.data)
+        except OverflowError:
+            raise OverflowError(
+                f"exp: exp({_describe(self)}) overflows a float (largest input is about 709.78)"
+            ) from None
+        # d exp = exp
+        return _from_op(y, (self,), (y,), "exp")
+
+    def log(self) -> Value:
+        """Natural logarithm; the value must be > 0."""
+        a = self.data
+        if not a > 0.0:
+            raise ValueError(f"log: needs a value > 0, got {_describe(self)}")
+        # d log(a) = 1/a
+        return _from_op(math.log(a), (self,), (1.0 / a,), "log")
+
+    def tanh(self) -> Value:
+        """Hyperbolic tangent, exact and finite for any finite input."""
+        t = math.tanh(self.data)
+        # d tanh = 1 - tanh^2
+        return _from_op(t, (self,), (1.0 - t * t,), "tanh")
+
+    def sigmoid(self) -> Value:
+        """1 / (1 + e^-x), computed without overflow for any finite input."""
+        a = self.data
+        if a >= 0.0:
+            s = 1.0 / (1.0 + math.exp(-a))
+        else:
+            e = math.exp(a)
+            s = e / (1.0 + e)
+        # d sigmoid = sigmoid * (1 - sigmoid)
+        return _from_op(s, (self,), (s * (1.0 - s),), "sigmoid")
+
+    def relu(self) -> Value:
+        """max(0, x); its derivative at exactly 0 is taken as 0, as in PyTorch."""
+        a = self.data
+        # d relu = 1 where x > 0, else 0
+        if a > 0.0:
+            return _from_op(a, (self,), (1.0,), "relu")
+        return _from_op(0.0, (self,), (0.0,), "relu")
+
+    # ------------------------------------------- numbers on the left-hand side
+    def __radd__(self, other: Number) -> Value:
+        return _constant(other, "+", self) + self
+
+    def __rsub__(self, other: Number) -> Value:
+        return _constant(other, "-", self) - self
+
+    def __rmul__(self, other: Number) -> Value:
+        return _constant(other, "*", self) * self
+
+    def __rtruediv__(self, other: Number) -> Value:
+        return _constant(other, "/", self) / self
+
+    def __rpow__(self, other: Number) -> Value:
+        return _pow_values(_constant(other, "**", self), self)
+
+    def __pos__(self) -> Value:
+        return self
+
+    # ---------------------------------------------------------------- display
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        op = f", op={self.op!r}" if self.op else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label}{op})"
+
+
+_new = object.__new__
+_from_op = Value.from_op
+_next_seq = itertools.count().__next__
+_LEAF = -1
+
+
+def _interior_nodes(root: Value) -> list[Value]:
+    """Every node ``root`` depends on that has parents, newest first, each prepared for backward."""
+    root._earlier = root.grad
+    nodes = [root]
+    stack = [root]
+    found, push, pop = nodes.append, stack.append, stack.pop
+    try:
+        while stack:
+            for parent in pop()._parents:
+                if parent._earlier is None and parent._parents:
+                    parent._earlier = parent.grad
+                    parent.grad = 0.0
+                    found(parent)
+                    push(parent)
+    except BaseException:  # interrupted (KeyboardInterrupt, MemoryError): undo the marks
+        for node in nodes:
+            node.grad, node._earlier = node._earlier, None
+        raise
+    nodes.sort(key=by_creation, reverse=True)  # newest first: see topo.py
+    return nodes
+
+
+def _constant(x: object, op: str, other: Value) -> Value:
+    """A leaf Value for a plain number met by ``op``; a clear TypeError for anything else."""
+    if type(x) is float or type(x) is int:
+        leaf = _new(Value)
+        leaf.data = float(x)
+        leaf.grad = 0.0
+        leaf.label = leaf.op = ""
+        leaf._parents = leaf._local_grads = ()
+        leaf._seq = _LEAF
+        leaf._earlier = None
+        return leaf
+    if isinstance(x, Real) and not isinstance(x, bool):
+        return Value(float(x))
+    raise TypeError(
+        f"{op}: unsupported operand {x!r} of type {type(x).__name__} with Value {_describe(other)}; "
+        "use a Value, an int or a float"
+    )
+
+
+def _checked_edges(
+    parents: Sequence[Value], local_grads: Sequence[float], op: str
+) -> tuple[tuple[Value, ...], tuple[float, ...]]:
+    """The slow path of ``from_op`` for lists and other sequences: check and convert to tuples."""
+    parents, local_grads = tuple(parents), tuple(local_grads)
+    if len(parents) != len(local_grads):
+        raise ValueError(
+            f"Value.from_op({op!r}): {len(parents)} parents but {len(local_grads)} local gradients;"
+            " give one local gradient per parent"
+        )
+    for i, p in enumerate(parents):
+        if not isinstance(p, Value):
+            raise TypeError(f"Value.from_op({op!r}): parents[{i}] is {p!r}, not a Value")
+    return parents, tuple(_as_float(g, f"Value.from_op({op!r}) local_grads") for g in local_grads)
+
+
+def _power(a: float, c: float, op: str, operand: Value) -> float:
+    """``a ** c`` as a float, with an overflow error that names the op and the operand."""
+    try:
+        return a**c
+    except OverflowError:
+        raise OverflowError(f"{op}: {_describe(operand)} ** {c!r} overflows a float") from None
+
+
+def _pow_values(base: Value, exponent: Value) -> Value:
+    """``base ** exponent`` with both sides in the graph."""
+    a, b = base.data, exponent.data
+    if a < 0.0 and not b.is_integer():
+        raise ValueError(
+            f"**: a negative base {_describe(base)} has no real power {_describe(exponent)}; "
+            "use an integer exponent or a positive base"
+        )
+    if a == 0.0 and b < 0.0:
+        raise ZeroDivisionError(f"**: zero base {_describe(base)} with negative exponent {_describe(exponent)}")
+    y = _power(a, b, "**", base)
+    # d(a^b)/da = b * a^(b-1)
+    if a == 0.0 and b < 1.0:
+        d_base = 0.0 if b == 0.0 else math.inf
+    else:
+        d_base = b * _power(a, b - 1.0, "**", base)
+    # d(a^b)/db = a^b * ln(a): 0 at a = 0 (b > 0); undefined (nan) for a < 0, as in PyTorch
+    if a > 0.0:
+        d_exponent = y * math.log(a)
+    elif a == 0.0:
+        d_exponent = 0.0
+    else:
+        d_exponent = math.nan
+    return _from_op(y, (base, exponent), (d_base, d_exponent), "**")

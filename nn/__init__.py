@@ -1,0 +1,3 @@
+"""Neural-network building blocks made of ``autograd.Value``s."""
+
+__all__: list[str] = []
