@@ -132,29 +132,27 @@ class Value:
         PyTorch: call it twice without zeroing and every ``.grad`` doubles.
         Iterative, so graphs of any depth work.
         """
-        if not self._parents:
-            self.grad += 1.0
-            return
-        # 1. Find the interior nodes (those made by an op). Each one's .grad is
-        #    set aside in ._earlier and zeroed, so .grad collects this pass only:
-        #    gradients left from an earlier call are never pushed through twice.
-        #    Leaves are not visited: they pass nothing on, so they simply add.
-        nodes = _interior_nodes(self)
+        # 1. Find every node; set its .grad aside in ._earlier and zero it, so
+        #    .grad collects this pass only: gradients left from an earlier call
+        #    are never pushed through the graph a second time.
+        interior, leaves = _prepare_backward(self)
         try:
             self.grad = 1.0
             # 2. Newest first is a valid order: every consumer of a node was
             #    created after it, so its gradient is complete when it is used.
-            for node in nodes:
+            for node in interior:
                 upstream = node.grad
                 node.grad = upstream + node._earlier
                 node._earlier = None
                 for parent, local in zip(node._parents, node._local_grads):
                     parent.grad += local * upstream
-        finally:
-            for node in nodes:
-                if node._earlier is not None:  # only after an interruption
-                    node.grad = node._earlier
-                    node._earlier = None
+            # 3. Leaves pass nothing on: add what they had before.
+            for leaf in leaves:
+                leaf.grad += leaf._earlier
+                leaf._earlier = None
+        except BaseException:  # interrupted: leave no node half-done
+            _restore_if_interrupted(interior, leaves)
+            raise
 
     def zero_grad(self) -> None:
         """Set ``.grad`` to 0.0 on every node ``self`` depends on."""
@@ -293,26 +291,44 @@ _next_seq = itertools.count().__next__
 _LEAF = -1
 
 
-def _interior_nodes(root: Value) -> list[Value]:
-    """Every node ``root`` depends on that has parents, newest first, each prepared for backward."""
+def _prepare_backward(root: Value) -> tuple[list[Value], list[Value]]:
+    """The nodes ``root`` depends on, split into interior nodes (newest first) and leaves.
+
+    Each node's ``.grad`` moves to ``._earlier`` and is zeroed; ``._earlier`` is
+    ``None`` outside a backward pass, which is how the walk marks visited nodes.
+    """
     root._earlier = root.grad
-    nodes = [root]
-    stack = [root]
-    found, push, pop = nodes.append, stack.append, stack.pop
+    root.grad = 0.0
+    interior: list[Value] = []
+    leaves: list[Value] = []
+    (leaves if not root._parents else interior).append(root)
+    stack = [root] if root._parents else []
+    found, leaf, push, pop = interior.append, leaves.append, stack.append, stack.pop
     try:
         while stack:
             for parent in pop()._parents:
-                if parent._earlier is None and parent._parents:
+                if parent._earlier is None:
                     parent._earlier = parent.grad
                     parent.grad = 0.0
-                    found(parent)
-                    push(parent)
+                    if parent._parents:
+                        found(parent)
+                        push(parent)
+                    else:
+                        leaf(parent)
     except BaseException:  # interrupted (KeyboardInterrupt, MemoryError): undo the marks
-        for node in nodes:
-            node.grad, node._earlier = node._earlier, None
+        _restore_if_interrupted(interior, leaves)
         raise
-    nodes.sort(key=by_creation, reverse=True)  # newest first: see topo.py
-    return nodes
+    interior.sort(key=by_creation, reverse=True)  # newest first: see topo.py
+    return interior, leaves
+
+
+def _restore_if_interrupted(*groups: list[Value]) -> None:
+    """After an interrupted pass, put back ``.grad`` where this pass has not finished a node."""
+    for group in groups:
+        for node in group:
+            if node._earlier is not None:
+                node.grad = node._earlier
+                node._earlier = None
 
 
 def _constant(x: object, op: str, other: Value) -> Value:

@@ -1,0 +1,194 @@
+"""backward(): reuse, accumulation across calls, depth, memory, and random graphs."""
+
+from __future__ import annotations
+
+import gc
+import math
+import sys
+from typing import Callable, Sequence
+
+from fd import assert_grads_match
+from hypothesis import given
+from hypothesis import strategies as st
+
+from autograd import Value, topological_order
+
+# ------------------------------------------------------------ random graphs
+# A recipe is a list of steps; each step applies one op to nodes made so far
+# (reusing them freely) and constants, so the graph is a DAG with shared nodes.
+# Domains are kept valid by construction: log and ** see positive bases,
+# division sees denominators >= 1, relu is replaced near its kink.
+
+Step = tuple[str, int, int, float]
+OPS = ["+", "-", "*", "/", "neg", "exp", "log", "tanh", "sigmoid", "relu", "**c", "**v", "c**", "c-", "c/", "c+", "c*"]
+
+
+def apply(step: Step, nodes: list[Value]) -> Value:
+    op, i, j, c = step
+    a, b = nodes[i % len(nodes)], nodes[j % len(nodes)]
+    if op == "+":
+        return a + b
+    if op == "-":
+        return a - b
+    if op == "*":
+        return a * b
+    if op == "/":
+        return a / (1 + b * b)
+    if op == "neg":
+        return -a
+    if op == "exp":
+        return a.tanh().exp()
+    if op == "log":
+        return (a * a + 0.5).log()
+    if op == "tanh":
+        return a.tanh()
+    if op == "sigmoid":
+        return a.sigmoid()
+    if op == "relu":
+        return a.relu() if abs(a.data) > 1e-3 else a.tanh()
+    if op == "**c":
+        return (a.sigmoid() + 0.5) ** c
+    if op == "**v":
+        return (a.sigmoid() + 0.5) ** b.tanh()
+    if op == "c**":
+        return (abs(c) + 0.5) ** b.tanh()
+    if op == "c-":
+        return c - a
+    if op == "c/":
+        return c / (2 + a.tanh())
+    if op == "c+":
+        return c + a
+    return c * a.tanh()
+
+
+def build_from(recipe: Sequence[Step]) -> Callable[[Sequence[Value]], Value]:
+    def build(leaves: Sequence[Value]) -> Value:
+        nodes = list(leaves)
+        for step in recipe:
+            nodes.append(apply(step, nodes))
+        out = nodes[-1]
+        for extra in nodes[len(leaves):-1:3]:  # fold some side branches in too
+            out = out + extra.tanh()
+        return out
+
+    return build
+
+
+leaves_st = st.lists(st.floats(-2.0, 2.0, allow_nan=False), min_size=1, max_size=4)
+recipe_st = st.lists(
+    st.tuples(st.sampled_from(OPS), st.integers(0, 50), st.integers(0, 50), st.floats(-2.0, 2.0, allow_nan=False)),
+    min_size=1,
+    max_size=12,
+)
+
+
+@given(xs=leaves_st, recipe=recipe_st)
+def test_random_graphs_match_finite_differences(xs, recipe):
+    assert_grads_match(build_from(recipe), xs, rel=1e-4, abs_tol=1e-5)
+
+
+@given(xs=leaves_st, recipe=recipe_st)
+def test_backward_twice_gives_exactly_twice_everywhere(xs, recipe):
+    leaves = [Value(x) for x in xs]
+    out = build_from(recipe)(leaves)
+    nodes = topological_order(out)
+    out.backward()
+    first = [n.grad for n in nodes]
+    out.backward()
+    assert [n.grad for n in nodes] == [2 * g for g in first]
+
+
+@given(xs=leaves_st, recipe=recipe_st)
+def test_topological_order_puts_inputs_first(xs, recipe):
+    out = build_from(recipe)([Value(x) for x in xs])
+    order = topological_order(out)
+    position = {id(n): i for i, n in enumerate(order)}
+    assert len(position) == len(order) and order[-1] is out
+    for node in order:
+        for parent in node.parents:
+            assert position[id(parent)] < position[id(node)]
+    assert [id(n) for n in topological_order(out)] == [id(n) for n in order]  # deterministic
+
+
+# ------------------------------------------------------------ targeted cases
+def test_reused_operand_counts_every_use():
+    a = Value(3.0, label="a")
+    y = a * a
+    assert y.parents == (a, a)
+    y.backward()
+    assert a.grad == 6.0
+
+    a = Value(3.0)
+    (a + a).backward()
+    assert a.grad == 2.0
+
+
+def test_a_plus_a_then_b_plus_b():
+    # b = 2a, c = 2b = 4a: dc/da = 4, dc/db = 2. A naive "call backward on each
+    # parent" recursion would visit b twice and give a 8.
+    a = Value(1.5, label="a")
+    b = a + a
+    c = b + b
+    c.backward()
+    assert (c.grad, b.grad, a.grad) == (1.0, 2.0, 4.0)
+
+
+def test_second_backward_does_not_repush_old_intermediate_gradients():
+    a = Value(2.0)
+    b = a * 3.0
+    c = b * b  # dc/da = 2b * 3 = 36
+    c.backward()
+    assert (a.grad, b.grad, c.grad) == (36.0, 12.0, 1.0)
+    c.backward()
+    assert (a.grad, b.grad, c.grad) == (72.0, 24.0, 2.0)
+
+
+def test_gradients_accumulate_until_zeroed():
+    x = Value(2.0)
+    (x * x).backward()
+    (x * 5.0).backward()
+    assert x.grad == 4.0 + 5.0
+    y = x * x
+    y.zero_grad()
+    assert x.grad == 0.0 and y.grad == 0.0
+
+
+def test_backward_of_a_leaf():
+    x = Value(4.0)
+    x.backward()
+    x.backward()
+    assert x.grad == 2.0
+
+
+def test_a_million_op_chain_needs_no_recursion():
+    limit = sys.getrecursionlimit()
+    x = Value(0.5)
+    y = x
+    for _ in range(1_000_000):
+        y = y + 1e-7
+    assert sys.getrecursionlimit() == limit
+    y.backward()
+    assert x.grad == 1.0
+    assert math.isclose(y.data, 0.6, rel_tol=1e-9)
+    del y  # freeing a deep chain must not overflow the C stack either
+
+
+def test_graph_is_freed_by_reference_counting_alone():
+    # No node sits in a reference cycle, so dropping the root frees the whole
+    # graph at once, without waiting for the garbage collector.
+    gc.collect()
+    gc.disable()
+    try:
+        before = sum(isinstance(o, Value) for o in gc.get_objects())
+        x = Value(1.0)
+        y = x
+        for _ in range(1000):
+            y = (y * 1.0001 + 0.001).tanh()
+        y.backward()
+        during = sum(isinstance(o, Value) for o in gc.get_objects())
+        del y
+        after = sum(isinstance(o, Value) for o in gc.get_objects())
+    finally:
+        gc.enable()
+    assert during - before == 5001
+    assert after - before == 1  # only x is left, and no collection ran
