@@ -1,0 +1,158 @@
+"""The benchmark workloads, written once and run on either engine."""
+
+from __future__ import annotations
+
+import gc
+import math
+import random
+import sys
+import time
+import tracemalloc
+from typing import Any, Callable, Sequence
+
+from benchmarks.engines import Engine
+
+# ----------------------------------------------------------------- moons step
+
+
+def two_moons(n: int, noise: float = 0.1, seed: int = 1) -> tuple[list[list[float]], list[int]]:
+    """``n`` points on two interleaving half circles, labels -1 / +1 (micrograd's demo data)."""
+    rng = random.Random(seed)
+    xs, ys = [], []
+    for i in range(n):
+        t = math.pi * (i // 2) / max(1, n // 2 - 1)
+        if i % 2 == 0:
+            x, y, label = math.cos(t), math.sin(t), -1
+        else:
+            x, y, label = 1 - math.cos(t), 0.5 - math.sin(t), 1
+        xs.append([x + rng.gauss(0, noise), y + rng.gauss(0, noise)])
+        ys.append(label)
+    return xs, ys
+
+
+class PlainMLP:
+    """micrograd's nn.MLP, written against any Value class: relu hidden, linear output."""
+
+    def __init__(self, Value: Callable[[float], Any], nin: int, nouts: Sequence[int], seed: int = 1337) -> None:
+        rng = random.Random(seed)
+        sizes = [nin, *nouts]
+        self.layers = [
+            [([Value(rng.uniform(-1, 1)) for _ in range(fan_in)], Value(0.0)) for _ in range(fan_out)]
+            for fan_in, fan_out in zip(sizes, sizes[1:])
+        ]
+
+    def __call__(self, x: list[Any]) -> Any:
+        for depth, layer in enumerate(self.layers):
+            last = depth == len(self.layers) - 1
+            out = []
+            for w, b in layer:
+                act = sum((wi * xi for wi, xi in zip(w, x)), b)
+                out.append(act if last else act.relu())
+            x = out
+        return x[0]
+
+    def parameters(self) -> list[Any]:
+        return [p for layer in self.layers for w, b in layer for p in (*w, b)]
+
+
+def moons_step(engine: Engine, model: Any, xs: list[list[float]], ys: list[int], lr: float = 0.1) -> float:
+    """One step of micrograd's demo: forward 100 points, SVM loss + 1e-4 L2, backward, SGD."""
+    Value = engine.Value
+    inputs = [[Value(a), Value(b)] for a, b in xs]
+    scores = [model(x) for x in inputs]
+    losses = [(1 + -y * s).relu() for y, s in zip(ys, scores)]
+    data_loss = sum(losses) * (1.0 / len(losses))
+    reg_loss = 1e-4 * sum(p * p for p in model.parameters())
+    total = data_loss + reg_loss
+    for p in model.parameters():
+        p.grad = 0.0
+    total.backward()
+    for p in model.parameters():
+        p.data -= lr * p.grad
+    return total.data
+
+
+def nn_moons_step(model: Any, optimizer: Any, xs: list[list[float]], ys: list[int]) -> float:
+    """The same step through gradtrace's ``nn``: MLP, hinge_loss with L2, SGD."""
+    from autograd import Value
+    from nn import hinge_loss
+
+    scores = [model([Value(a), Value(b)]) for a, b in xs]
+    total = hinge_loss(scores, ys, alpha=1e-4, params=model.parameters())
+    optimizer.zero_grad()
+    total.backward()
+    optimizer.step()
+    return total.data
+
+
+# ---------------------------------------------------------------------- chain
+
+
+def chain(engine: Engine, steps: int) -> tuple[Any, Any]:
+    """``y = tanh(y * 1.0001 + 0.001)`` repeated: 5 nodes a step (2 of them constants)."""
+    x = engine.Value(0.3)
+    y = x
+    for _ in range(steps):
+        y = (y * 1.0001 + 0.001).tanh()
+    return x, y
+
+
+CHAIN_NODES_PER_STEP = 5
+
+
+def time_chain(engine: Engine, steps: int) -> tuple[float, float]:
+    """Seconds to build the chain and to run its backward pass."""
+    start = time.perf_counter()
+    _, y = chain(engine, steps)
+    built = time.perf_counter()
+    y.backward()
+    done = time.perf_counter()
+    return built - start, done - built
+
+
+def bytes_per_node(engine: Engine, steps: int = 300) -> float:
+    """Memory a chain graph holds after its backward pass, per node, measured with tracemalloc.
+
+    300 steps, so that micrograd's recursive backward fits the default recursion limit.
+    """
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        x, y = chain(engine, steps)
+        y.backward()
+        gc.collect()
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    del x, y
+    return held / (steps * CHAIN_NODES_PER_STEP + 1)
+
+
+def survives(engine: Engine, steps: int) -> bool:
+    """Whether backward() through a chain of ``steps`` steps completes at the default recursion limit."""
+    x, y = chain(engine, steps)
+    try:
+        y.backward()
+    except RecursionError:
+        return False
+    finally:
+        del y
+        gc.collect()
+    return x.grad != 0.0 or steps > 0
+
+
+def deepest_chain(engine: Engine, ceiling: int) -> tuple[int, bool]:
+    """The largest number of chain steps (up to ``ceiling``) whose backward works; and whether it hit the ceiling."""
+    limit = sys.getrecursionlimit()
+    assert limit == 1000, "measure at Python's default recursion limit"
+    if survives(engine, ceiling):
+        return ceiling, True
+    lo, hi = 0, ceiling  # survives(lo) is True, survives(hi) is False
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if survives(engine, mid):
+            lo = mid
+        else:
+            hi = mid
+    return lo, False
