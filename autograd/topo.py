@@ -37,7 +37,7 @@ def topological_order(root: Value) -> list[Value]:
     stack = [root]
     found, mark, push, pop = nodes.append, seen.add, stack.append, stack.pop
     while stack:
-        for parent in pop()._parents:
+        for parent in pop().parents:
             if parent not in seen:
                 mark(parent)
                 found(parent)

@@ -46,16 +46,22 @@ class Value:
     (-2.0, 2.0)
     """
 
-    # _seq: creation number of a node made by an op (parents always have smaller
-    # ones), _LEAF for leaves; _earlier: scratch of backward(), None outside it.
-    __slots__ = ("data", "grad", "label", "op", "_parents", "_local_grads", "_seq", "_earlier")
+    # The edges live in the node itself, not in tuples, so a node is one object
+    # for the garbage collector to track (three would make it work three times
+    # as hard). _p0, _p1: the parents, _d0, _d1: d(self)/d(parent); a leaf has
+    # _p0 None, a unary op _p1 None, an op with more inputs _p1 _MANY and tuples
+    # in _p0, _d0. _seq: creation number of a node made by an op (its parents
+    # have smaller ones), _LEAF for leaves. _earlier: backward()'s scratch.
+    __slots__ = ("data", "grad", "label", "op", "_p0", "_p1", "_d0", "_d1", "_seq", "_earlier")
 
     data: float
     grad: float
     label: str
     op: str
-    _parents: tuple[Value, ...]
-    _local_grads: tuple[float, ...]
+    _p0: Value | tuple[Value, ...] | None
+    _p1: Value | object | None
+    _d0: float | tuple[float, ...]
+    _d1: float
     _seq: int
     _earlier: float | None
 
@@ -66,8 +72,8 @@ class Value:
             raise TypeError(f"Value(label): expected a str, got {label!r} of type {type(label).__name__}")
         self.label = label
         self.op = ""
-        self._parents = ()
-        self._local_grads = ()
+        self._p0 = self._p1 = None
+        self._d0 = self._d1 = 0.0
         self._seq = _LEAF
         self._earlier = None
 
@@ -105,25 +111,43 @@ class Value:
         out.label = ""
         out.op = op
         out._earlier = None
-        if _mode.enabled and parents:
-            out._parents = parents
-            out._local_grads = local_grads
-            out._seq = _next_seq()
+        arity = len(parents) if _mode.enabled else 0
+        if arity == 2:
+            out._p0, out._p1 = parents
+            out._d0, out._d1 = local_grads
+        elif arity == 1:
+            out._p0 = parents[0]
+            out._p1 = None
+            out._d0 = local_grads[0]
+            out._d1 = 0.0
+        elif arity:
+            out._p0 = parents
+            out._p1 = _MANY
+            out._d0 = local_grads
+            out._d1 = 0.0
         else:
-            out._parents = ()
-            out._local_grads = ()
+            out._p0 = out._p1 = None
+            out._d0 = out._d1 = 0.0
             out._seq = _LEAF
+            return out
+        out._seq = _next_seq()
         return out
 
     @property
     def parents(self) -> tuple[Value, ...]:
         """The Values this node's op read, in argument order; ``()`` for a leaf."""
-        return self._parents
+        b = self._p1
+        if b is None:
+            return () if self._p0 is None else (self._p0,)  # type: ignore[return-value]
+        return self._p0 if b is _MANY else (self._p0, b)  # type: ignore[return-value]
 
     @property
     def local_grads(self) -> tuple[float, ...]:
         """d(self)/d(parent) for each parent, as computed in the forward pass."""
-        return self._local_grads
+        b = self._p1
+        if b is None:
+            return () if self._p0 is None else (self._d0,)  # type: ignore[return-value]
+        return self._d0 if b is _MANY else (self._d0, self._d1)  # type: ignore[return-value]
 
     def backward(self) -> None:
         """Add d(self)/d(node) to ``.grad`` of every node ``self`` depends on.
@@ -144,8 +168,15 @@ class Value:
                 upstream = node.grad
                 node.grad = upstream + node._earlier
                 node._earlier = None
-                for parent, local in zip(node._parents, node._local_grads):
-                    parent.grad += local * upstream
+                b = node._p1  # the chain rule, parent by parent in argument order:
+                if b is None:
+                    node._p0.grad += node._d0 * upstream
+                elif b is not _MANY:
+                    node._p0.grad += node._d0 * upstream
+                    b.grad += node._d1 * upstream
+                else:
+                    for parent, local in zip(node._p0, node._d0):
+                        parent.grad += local * upstream
             # 3. Leaves pass nothing on: add what they had before.
             for leaf in leaves:
                 leaf.grad += leaf._earlier
@@ -289,6 +320,7 @@ _new = object.__new__
 _from_op = Value.from_op
 _next_seq = itertools.count().__next__
 _LEAF = -1
+_MANY = object()  # _p1 of an op with three or more inputs
 
 
 def _prepare_backward(root: Value) -> tuple[list[Value], list[Value]]:
@@ -301,20 +333,22 @@ def _prepare_backward(root: Value) -> tuple[list[Value], list[Value]]:
     root.grad = 0.0
     interior: list[Value] = []
     leaves: list[Value] = []
-    (leaves if not root._parents else interior).append(root)
-    stack = [root] if root._parents else []
+    (leaves if root._p0 is None else interior).append(root)
+    stack = [] if root._p0 is None else [root]
     found, leaf, push, pop = interior.append, leaves.append, stack.append, stack.pop
     try:
         while stack:
-            for parent in pop()._parents:
+            node = pop()
+            b = node._p1
+            for parent in (node._p0,) if b is None else (node._p0, b) if b is not _MANY else node._p0:
                 if parent._earlier is None:
                     parent._earlier = parent.grad
                     parent.grad = 0.0
-                    if parent._parents:
+                    if parent._p0 is None:
+                        leaf(parent)
+                    else:
                         found(parent)
                         push(parent)
-                    else:
-                        leaf(parent)
     except BaseException:  # interrupted (KeyboardInterrupt, MemoryError): undo the marks
         _restore_if_interrupted(interior, leaves)
         raise
@@ -338,7 +372,8 @@ def _constant(x: object, op: str, other: Value) -> Value:
         leaf.data = float(x)
         leaf.grad = 0.0
         leaf.label = leaf.op = ""
-        leaf._parents = leaf._local_grads = ()
+        leaf._p0 = leaf._p1 = None
+        leaf._d0 = leaf._d1 = 0.0
         leaf._seq = _LEAF
         leaf._earlier = None
         return leaf
