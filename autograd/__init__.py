@@ -2,7 +2,9 @@
 
 from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad
 from autograd.gradcheck import GradcheckError, Mismatch, gradcheck, numerical_grad
+from autograd.render import GraphTooLargeError, GraphvizNotFoundError, draw_graph, save_graph, save_graph_steps
 from autograd.topo import topological_order
+from autograd.trace import BackwardStep, trace_backward
 from autograd.value import Value
 
 __all__ = [
@@ -15,4 +17,11 @@ __all__ = [
     "GradcheckError",
     "Mismatch",
     "topological_order",
+    "draw_graph",
+    "save_graph",
+    "save_graph_steps",
+    "GraphvizNotFoundError",
+    "GraphTooLargeError",
+    "trace_backward",
+    "BackwardStep",
 ]
