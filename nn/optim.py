@@ -1,0 +1,178 @@
+"""Optimizers ``SGD`` and ``Adam``: PyTorch's hyper-parameter names and update rules, on Values.
+
+Each keeps a list of parameters, reads their ``.grad`` in ``step()`` and
+changes their ``.data``; ``zero_grad()`` sets every ``.grad`` back to 0.0.
+Hyper-parameters are plain attributes (``opt.lr = 0.01`` between steps works).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from numbers import Real
+
+from autograd import Value
+from nn.module import Module
+
+__all__ = ["Optimizer", "SGD", "Adam"]
+
+
+def _number(x: object, name: str, who: str, low: float = 0.0, high: float = math.inf, high_open: bool = False) -> float:
+    """``x`` as a float in [low, high] (or [low, high)), else a ValueError naming the hyper-parameter."""
+    ok = isinstance(x, Real) and not isinstance(x, bool) and math.isfinite(x)
+    if ok:
+        ok = low <= x < high if high_open else low <= x <= high
+    if not ok:
+        bound = f"[{low:g}, {high:g})" if high_open else f">= {low:g}" if high == math.inf else f"[{low:g}, {high:g}]"
+        raise ValueError(f"{who}: invalid {name} {x!r}; expected a finite number {bound}")
+    return float(x)
+
+
+class Optimizer:
+    """What every optimizer shares: the parameter list and ``zero_grad()``.
+
+    ``params``: a Module (its ``parameters()``) or any iterable of Values. A
+    Value listed twice is kept once, so it is never updated twice per step.
+    """
+
+    def __init__(self, params: Module | Iterable[Value], who: str) -> None:
+        if isinstance(params, Module):
+            params = params.parameters()
+        elif isinstance(params, Value) or isinstance(params, (str, bytes, Mapping)) or not isinstance(params, Iterable):
+            raise TypeError(f"{who}: params must be a Module or a list of Values, got {params!r}")
+        unique: list[Value] = []
+        seen: set[int] = set()
+        for i, p in enumerate(params):
+            if not isinstance(p, Value):
+                raise TypeError(f"{who}: params[{i}] is {p!r} of type {type(p).__name__}, not a Value")
+            if id(p) not in seen:
+                seen.add(id(p))
+                unique.append(p)
+        if not unique:
+            raise ValueError(f"{who}: got an empty parameter list; pass model.parameters()")
+        self.params = unique
+
+    def zero_grad(self) -> None:
+        """Set ``.grad`` of every parameter to 0.0."""
+        for p in self.params:
+            p.grad = 0.0
+
+    def step(self) -> None:
+        """Update every parameter from its ``.grad``."""
+        raise NotImplementedError(f"{type(self).__name__} defines no step()")
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent with momentum, exactly as ``torch.optim.SGD``.
+
+    For each parameter ``p`` with gradient ``g``, per ``step()``::
+
+        g = g + weight_decay * p                  (if weight_decay)
+        b = g                                     (first step, if momentum)
+        b = momentum * b + (1 - dampening) * g    (later steps)
+        g = g + momentum * b if nesterov else b
+        p = p - lr * g
+
+    >>> w = Value(1.0); w.grad = 0.5
+    >>> opt = SGD([w], lr=0.1)
+    >>> opt.step(); w.data           # 1 - 0.1 * 0.5
+    0.95
+    """
+
+    def __init__(
+        self,
+        params: Module | Iterable[Value],
+        lr: float,
+        momentum: float = 0.0,
+        dampening: float = 0.0,
+        weight_decay: float = 0.0,
+        nesterov: bool = False,
+    ) -> None:
+        super().__init__(params, "SGD")
+        self.lr = _number(lr, "lr", "SGD")
+        self.momentum = _number(momentum, "momentum", "SGD")
+        self.dampening = _number(dampening, "dampening", "SGD")
+        self.weight_decay = _number(weight_decay, "weight_decay", "SGD")
+        if nesterov and (self.momentum <= 0.0 or self.dampening != 0.0):
+            raise ValueError("SGD: nesterov=True needs momentum > 0 and dampening = 0")
+        self.nesterov = bool(nesterov)
+        self.buffers: list[float | None] = [None] * len(self.params)  # momentum buffers
+
+    def step(self) -> None:
+        """One update of every parameter (see the class docstring for the rule)."""
+        lr, momentum, dampening, weight_decay = self.lr, self.momentum, self.dampening, self.weight_decay
+        for i, p in enumerate(self.params):
+            g = p.grad
+            if weight_decay != 0.0:
+                g = g + weight_decay * p.data
+            if momentum != 0.0:
+                b = self.buffers[i]
+                b = g if b is None else momentum * b + (1.0 - dampening) * g
+                self.buffers[i] = b
+                g = g + momentum * b if self.nesterov else b
+            p.data = p.data - lr * g
+
+    def __repr__(self) -> str:
+        return f"SGD({len(self.params)} parameters, lr={self.lr!r}, momentum={self.momentum!r})"
+
+
+class Adam(Optimizer):
+    """Adam with bias correction, exactly as ``torch.optim.Adam``.
+
+    For each parameter ``p`` with gradient ``g``, at step ``t = 1, 2, ...``::
+
+        g = g + weight_decay * p              (if weight_decay: L2, not AdamW)
+        m = beta1 * m + (1 - beta1) * g       (m, v start at 0)
+        v = beta2 * v + (1 - beta2) * g * g
+        m_hat = m / (1 - beta1 ** t)
+        v_hat = v / (1 - beta2 ** t)
+        p = p - lr * m_hat / (sqrt(v_hat) + eps)
+
+    >>> w = Value(1.0); w.grad = 0.5
+    >>> opt = Adam([w], lr=0.1)
+    >>> opt.step(); round(w.data, 6)  # the first step moves by lr * g / (|g| + eps), about lr
+    0.9
+    """
+
+    def __init__(
+        self,
+        params: Module | Iterable[Value],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, "Adam")
+        self.lr = _number(lr, "lr", "Adam")
+        if isinstance(betas, (str, bytes)) or not isinstance(betas, Iterable) or len(tuple(betas)) != 2:
+            raise ValueError(f"Adam: betas must be a pair (beta1, beta2), got {betas!r}")
+        b1, b2 = tuple(betas)
+        self.betas = (
+            _number(b1, "beta1 (betas[0])", "Adam", 0.0, 1.0, high_open=True),
+            _number(b2, "beta2 (betas[1])", "Adam", 0.0, 1.0, high_open=True),
+        )
+        self.eps = _number(eps, "eps", "Adam")
+        self.weight_decay = _number(weight_decay, "weight_decay", "Adam")
+        self.t = 0  # steps taken
+        self.m = [0.0] * len(self.params)  # first moments
+        self.v = [0.0] * len(self.params)  # second moments
+
+    def step(self) -> None:
+        """One update of every parameter (see the class docstring for the rule)."""
+        self.t += 1
+        (beta1, beta2), lr, eps, weight_decay = self.betas, self.lr, self.eps, self.weight_decay
+        correction1 = 1.0 - beta1**self.t
+        correction2 = 1.0 - beta2**self.t
+        m, v = self.m, self.v
+        for i, p in enumerate(self.params):
+            g = p.grad
+            if weight_decay != 0.0:
+                g = g + weight_decay * p.data
+            m[i] = beta1 * m[i] + (1.0 - beta1) * g
+            v[i] = beta2 * v[i] + (1.0 - beta2) * g * g
+            m_hat = m[i] / correction1
+            v_hat = v[i] / correction2
+            p.data = p.data - lr * m_hat / (math.sqrt(v_hat) + eps)
+
+    def __repr__(self) -> str:
+        return f"Adam({len(self.params)} parameters, lr={self.lr!r}, betas={self.betas!r}, eps={self.eps!r})"
