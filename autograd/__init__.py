@@ -1,5 +1,6 @@
 """gradtrace's scalar reverse-mode automatic differentiation engine."""
 
+from autograd.explorer import save_explorer
 from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad
 from autograd.gradcheck import GradcheckError, Mismatch, gradcheck, numerical_grad
 from autograd.render import GraphTooLargeError, GraphvizNotFoundError, draw_graph, save_graph, save_graph_steps
@@ -24,4 +25,5 @@ __all__ = [
     "GraphTooLargeError",
     "trace_backward",
     "BackwardStep",
+    "save_explorer",
 ]
