@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"gradtrace vs micrograd {getattr(micrograd, '__version__', '0.1.0')} on Python {platform.python_version()}, "
           f"{platform.machine()}, {platform.system()}; {rounds} paired rounds, GC on", flush=True)
     rows = moons_rows(rounds, points)
-    rows += chain_rows(rounds * 3, 300)
+    rows += chain_rows(rounds, 300 if args.quick else 5_000)
     rows.append(memory_row())
     rows.append(depth_row(ceiling))
     print_table(("benchmark", "micrograd", "gradtrace", "gradtrace is", "target"), rows)
