@@ -76,3 +76,25 @@ def test_errors_are_raised_without_assert():
 
     source = inspect.getsource(value_module)
     assert not re.search(r"^\s*assert\b", source, re.MULTILINE)
+
+
+def test_from_op_checks_tuples_too():
+    with pytest.raises(TypeError, match=r"from_op\('bad'\): parents\[1\] is 'x', not a Value"):
+        Value.from_op(1.0, (Value(1.0), "x"), (1.0, 1.0), "bad")
+    with pytest.raises(TypeError, match=r"local_grads: expected an int or float, got 'g'"):
+        Value.from_op(1.0, (Value(1.0),), ("g",), "bad")
+
+
+def test_from_op_with_three_inputs():
+    from autograd import gradcheck
+
+    def fma(a: Value, b: Value, c: Value) -> Value:
+        # fma = a*b + c;  d fma = b, a, 1
+        return Value.from_op(a.data * b.data + c.data, (a, b, c), (b.data, a.data, 1.0), "fma")
+
+    a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(0.5, label="c")
+    y = fma(a, b, a)  # a used twice: d/da = b + 1
+    assert y.parents == (a, b, a) and y.local_grads == (-3.0, 2.0, 1.0)
+    y.backward()
+    assert (a.grad, b.grad) == (-2.0, 2.0)
+    assert gradcheck(lambda: fma(a, b, c).tanh() * fma(c, c, b), [a, b, c])
