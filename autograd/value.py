@@ -211,21 +211,8 @@ class Value:
         if isinstance(exponent, Value):
             return _pow_values(self, exponent)
         c = _as_float(exponent, f"** (exponent of {_describe(self)})")
-        a = self.data
         op = f"**{exponent!r}" if isinstance(exponent, int) else f"**{c:g}"
-        if a < 0.0 and not c.is_integer():
-            raise ValueError(
-                f"{op}: a negative base {_describe(self)} has no real power {c!r}; "
-                "use an integer exponent or a positive base"
-            )
-        if a == 0.0 and c < 0.0:
-            raise ZeroDivisionError(f"{op}: zero base {_describe(self)} with negative exponent {c!r}")
-        y = _power(a, c, op, self)
-        # d(a^c) = c * a^(c-1); at a = 0 that is 0 for c > 1 and infinite for 0 < c < 1
-        if a == 0.0 and c < 1.0:
-            local = 0.0 if c == 0.0 else math.inf
-        else:
-            local = c * _power(a, c - 1.0, op, self)
+        y, local = _power_and_slope(self, c, op, repr(c))  # d(a^c) = c * a^(c-1)
         return _unary(Value, y, self, local, op)
 
     def exp(self) -> Value:
@@ -438,22 +425,27 @@ def _power(a: float, c: float, op: str, operand: Value) -> float:
         raise OverflowError(f"{op}: {_describe(operand)} ** {c!r} overflows a float") from None
 
 
-def _pow_values(base: Value, exponent: Value) -> Value:
-    """``base ** exponent`` with both sides in the graph."""
-    a, b = base.data, exponent.data
-    if a < 0.0 and not b.is_integer():
+def _power_and_slope(base: Value, c: float, op: str, exponent_text: str) -> tuple[float, float]:
+    """``base.data ** c`` and its derivative with respect to the base, after checking the domain."""
+    a = base.data
+    if a < 0.0 and not c.is_integer():
         raise ValueError(
-            f"**: a negative base {_describe(base)} has no real power {_describe(exponent)}; "
+            f"{op}: a negative base {_describe(base)} has no real power {exponent_text}; "
             "use an integer exponent or a positive base"
         )
-    if a == 0.0 and b < 0.0:
-        raise ZeroDivisionError(f"**: zero base {_describe(base)} with negative exponent {_describe(exponent)}")
-    y = _power(a, b, "**", base)
-    # d(a^b)/da = b * a^(b-1)
-    if a == 0.0 and b < 1.0:
-        d_base = 0.0 if b == 0.0 else math.inf
-    else:
-        d_base = b * _power(a, b - 1.0, "**", base)
+    if a == 0.0 and c < 0.0:
+        raise ZeroDivisionError(f"{op}: zero base {_describe(base)} with negative exponent {exponent_text}")
+    y = _power(a, c, op, base)
+    # d(a^c)/da = c * a^(c-1); at a = 0 that is 0 for c > 1 and infinite for 0 < c < 1
+    if a == 0.0 and c < 1.0:
+        return y, 0.0 if c == 0.0 else math.inf
+    return y, c * _power(a, c - 1.0, op, base)
+
+
+def _pow_values(base: Value, exponent: Value) -> Value:
+    """``base ** exponent`` with both sides in the graph."""
+    a = base.data
+    y, d_base = _power_and_slope(base, exponent.data, "**", _describe(exponent))
     # d(a^b)/db = a^b * ln(a): 0 at a = 0 (b > 0); undefined (nan) for a < 0, as in PyTorch
     if a > 0.0:
         d_exponent = y * math.log(a)
