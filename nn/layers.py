@@ -57,7 +57,31 @@ def _check_inputs(x: object, nin: int, who: str) -> Sequence[Input]:
     return x
 
 
-class Neuron(Module):
+class _Configured(Module):
+    """Read-only settings that Neuron, Layer and MLP share."""
+
+    _nin: int
+    _activation: str
+    _init: str | None
+
+    @property
+    def nin(self) -> int:
+        """Number of inputs."""
+        return self._nin
+
+    @property
+    def activation(self) -> str:
+        """Name of the activation (of the hidden layers, for an MLP)."""
+        return self._activation
+
+    @property
+    def init(self) -> str | None:
+        """The initialisation scheme that drew the weights; for an MLP the one asked
+        for, where ``None`` means by each layer's activation (see ``layer.init``)."""
+        return self._init
+
+
+class Neuron(_Configured):
     """One neuron: ``act(b + w0*x0 + ... + w{n-1}*x{n-1})``.
 
     ``activation``: ``"tanh"``, ``"sigmoid"``, ``"relu"`` or ``"linear"``.
@@ -93,21 +117,6 @@ class Neuron(Module):
         self.w = [Value(wi, label=f"w{i}") for i, wi in enumerate(weights)]
         self.b = Value(bias, label="b")
 
-    @property
-    def nin(self) -> int:
-        """Number of inputs."""
-        return self._nin
-
-    @property
-    def activation(self) -> str:
-        """Name of the activation."""
-        return self._activation
-
-    @property
-    def init(self) -> str:
-        """Name of the initialisation scheme that drew the weights."""
-        return self._init
-
     def forward(self, x: Sequence[Input]) -> Value:
         """The neuron's output for inputs ``x`` (``nin`` Values or floats)."""
         return self._forward(_check_inputs(x, self._nin, "Neuron"))
@@ -122,7 +131,7 @@ class Neuron(Module):
         return f"Neuron({self._nin}, activation={self._activation!r}, init={self._init!r})"
 
 
-class Layer(Module):
+class Layer(_Configured):
     """``nout`` neurons reading the same ``nin`` inputs.
 
     Returns a list of ``nout`` Values, or one Value when ``nout`` is 1. The
@@ -154,24 +163,9 @@ class Layer(Module):
             neuron._prefix_labels(f"N{i}.")
 
     @property
-    def nin(self) -> int:
-        """Number of inputs."""
-        return self._nin
-
-    @property
     def nout(self) -> int:
         """Number of neurons (outputs)."""
         return self._nout
-
-    @property
-    def activation(self) -> str:
-        """Name of the activation of every neuron."""
-        return self._activation
-
-    @property
-    def init(self) -> str:
-        """Name of the initialisation scheme that drew the weights."""
-        return self._init
 
     def forward(self, x: Sequence[Input]) -> Value | list[Value]:
         """The outputs for inputs ``x``: a list, or one Value when ``nout`` is 1."""
@@ -185,7 +179,7 @@ class Layer(Module):
         return f"Layer({self._nin}, {self._nout}, activation={self._activation!r}, init={self._init!r})"
 
 
-class MLP(Module):
+class MLP(_Configured):
     """A multi-layer perceptron: layers of sizes ``nouts`` one after another.
 
     Hidden layers use ``activation``, the last one ``output_activation``
@@ -233,29 +227,14 @@ class MLP(Module):
             layer._prefix_labels(f"L{i}.")
 
     @property
-    def nin(self) -> int:
-        """Number of inputs."""
-        return self._nin
-
-    @property
     def nouts(self) -> list[int]:
         """The layer sizes (a copy)."""
         return list(self._nouts)
 
     @property
-    def activation(self) -> str:
-        """Activation of the hidden layers."""
-        return self._activation
-
-    @property
     def output_activation(self) -> str:
         """Activation of the last layer."""
         return self._output_activation
-
-    @property
-    def init(self) -> str | None:
-        """The ``init`` asked for; ``None`` means by each layer's activation (see ``layer.init``)."""
-        return self._init
 
     def forward(self, x: Sequence[Input]) -> Value | list[Value]:
         """The network's output for inputs ``x``: a list, or one Value for a single output."""
