@@ -32,7 +32,7 @@ bench: setup
 	$(BIN)/python -m benchmarks
 
 demo: setup
-	$(BIN)/python -m demos.xor --graph out/xor_graph.svg --plot out/xor_loss.png
+	$(BIN)/python -m demos.xor --method both --graph out/xor_graph.svg --plot out/xor_loss.png
 
 images: setup browser
 	$(BIN)/python scripts/make_images.py
