@@ -15,7 +15,7 @@ from typing import Any
 
 import graphviz
 
-from autograd.render import _INSTALL_HINT, GraphvizNotFoundError, _check_size, _number, draw_graph
+from autograd.render import INSTALL_HINT, GraphvizNotFoundError, check_size, draw_graph, format_field
 from autograd.topo import topological_order
 from autograd.trace import BackwardStep, format_number, node_names, trace_backward
 from autograd.value import Value
@@ -99,7 +99,7 @@ def explorer_html(
     if title is not None and not isinstance(title, str):
         raise TypeError(f"save_explorer: title must be a str, got {type(title).__name__}")
     order = topological_order(root)
-    _check_size(len(order), max_nodes)  # before the trace: a GraphTooLargeError comes at once
+    check_size(len(order), max_nodes)  # before the trace: a GraphTooLargeError comes at once
     saved = [v.grad for v in order]
     try:
         for v in order:
@@ -111,7 +111,7 @@ def explorer_html(
         except graphviz.ExecutableNotFound as err:
             raise GraphvizNotFoundError(
                 "save_explorer: drawing the graph needs the Graphviz `dot` program, which is not on PATH. "
-                + _INSTALL_HINT
+                + INSTALL_HINT
             ) from err
     finally:
         for v, g in zip(order, saved):
@@ -143,7 +143,7 @@ def _page_data(order: list[Value], names: list[str], steps: list[BackwardStep], 
     last = len(order) - 1  # the root: topological_order puts it last
 
     def shown(x: float) -> str:  # a number as the graph's nodes show it
-        return _number(x, decimals)
+        return format_field(x, decimals)
 
     received = [0] * len(order)  # how many contributions each node gets in all
     for step in steps:

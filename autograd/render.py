@@ -43,7 +43,7 @@ _NEGATIVE = (37, 99, 235)  # blue: raising the node lowers the root
 _NAN_FILL = "#c084fc"  # a nan gradient: something went wrong, show it loudly
 _HIGHLIGHT = "#c026d3"  # the edge of a backward step
 
-_INSTALL_HINT = (
+INSTALL_HINT = (
     "Install Graphviz: `sudo apt-get install graphviz` (Debian/Ubuntu), "
     "`brew install graphviz` (macOS), `conda install -c conda-forge graphviz` (conda), "
     "or a download from https://graphviz.org/download/ (Windows and others); "
@@ -110,7 +110,7 @@ def draw_graph(
     if rankdir not in _RANKDIRS:
         raise ValueError(f"draw_graph: rankdir must be one of {', '.join(_RANKDIRS)}, got {rankdir!r}")
     order = topological_order(root)
-    _check_size(len(order), max_nodes)
+    check_size(len(order), max_nodes)
     is_param = _param_ids(params)
     shown = [v.grad for v in order] if grads is None else _checked_grads(grads, len(order))
     edge = None if highlight is None else _checked_highlight(highlight, order)
@@ -129,7 +129,7 @@ def draw_graph(
     last = len(order) - 1
     for i, v in enumerate(order):
         role = _role(v, i == last, id(v) in is_param)
-        label = f"{_record_text(v.label)}|data {_number(v.data, decimals)}|grad {_number(shown[i], decimals)}"
+        label = f"{_record_text(v.label)}|data {format_field(v.data, decimals)}|grad {format_field(shown[i], decimals)}"
         attrs = {"id": f"v{i}", "style": "filled,dashed" if shown[i] == 0.0 else "filled"}
         if color_by_grad:
             fill, dark = _grad_fill(shown[i], scale)
@@ -253,7 +253,7 @@ def _checked_decimals(decimals: object) -> int:
     return decimals
 
 
-def _check_size(count: int, max_nodes: int | None) -> None:
+def check_size(count: int, max_nodes: int | None) -> None:
     if max_nodes is None:
         return
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
@@ -309,7 +309,7 @@ def _checked_highlight(highlight: object, order: list[Value]) -> tuple[int, int]
     return edge
 
 
-def _number(x: float, decimals: int) -> str:
+def format_field(x: float, decimals: int) -> str:
     """``x`` with ``decimals`` decimals; scientific when that would hide it (tiny) or be long (huge)."""
     if x == 0.0:
         return f"{0.0:.{decimals}f}"  # no "-0.0000"
@@ -386,7 +386,7 @@ def _render(graph: graphviz.Digraph, fmt: str, path: Path, who: str) -> bytes:
     except graphviz.ExecutableNotFound as err:
         raise GraphvizNotFoundError(
             f"{who}: writing {str(path)!r} needs the Graphviz `dot` program, which is not on PATH. "
-            + _INSTALL_HINT
+            + INSTALL_HINT
         ) from err
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from autograd import Value, save_explorer, topological_order, trace_backward
-from autograd.render import _number
+from autograd.render import format_field
 from autograd.trace import format_number
 
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -149,7 +149,7 @@ def expected_after(steps, count: int, position: int) -> tuple[list[str], list[bo
     for step in steps[:position]:
         grads[step.parent_position] += step.local_grad * step.upstream
         reached[step.parent_position] = True
-    return [f"grad {_number(g, 4)}" for g in grads], [not r for r in reached]
+    return [f"grad {format_field(g, 4)}" for g in grads], [not r for r in reached]
 
 
 def arithmetic(step) -> str:
@@ -200,7 +200,7 @@ def test_back_reset_end_and_keyboard(tab, hostile_page):
     assert tab.position() == len(steps) and tab.page.is_disabled("#forward")
     grads, dimmed = expected_after(steps, n, len(steps))
     assert tab.grad_texts(n) == grads and not any(tab.dimmed(n))
-    assert grads == [f"grad {_number(v.grad, 4)}" for v in order]  # the same as trace_backward's .grad
+    assert grads == [f"grad {format_field(v.grad, 4)}" for v in order]  # the same as trace_backward's .grad
     tab.page.keyboard.press("ArrowRight")  # nothing after the end
     assert tab.position() == len(steps)
     tab.page.keyboard.press("Home")
@@ -297,7 +297,7 @@ def test_xor_page_ends_at_the_gradients_of_backward(browser, tmp_path):
     try:
         assert tab.page.text_content("#position") == f"0 / {sum(len(v.parents) for v in order)}"
         tab.page.keyboard.press("End")
-        assert tab.grad_texts(len(order)) == [f"grad {_number(v.grad, 4)}" for v in order]
+        assert tab.grad_texts(len(order)) == [f"grad {format_field(v.grad, 4)}" for v in order]
         assert tab.requests == [path.as_uri()]
     finally:
         tab.close()

@@ -12,7 +12,7 @@ import pytest
 
 from autograd import GraphTooLargeError, Value, save_explorer, topological_order, trace_backward
 from autograd.explorer import _check_inert, escape_json_for_html, explorer_html
-from autograd.render import _number
+from autograd.render import format_field
 from autograd.trace import format_number
 
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -113,7 +113,7 @@ def test_steps_are_trace_backwards_steps_with_grads_from_zero():
         running[step.parent_position] += step.local_grad * step.upstream
         assert shown["edge"] == f"e{step.node_position}_{step.index}"
         assert (shown["node"], shown["parent"], shown["arg"]) == (step.node_position, step.parent_position, step.index)
-        assert shown["grad"] == _number(running[step.parent_position], 4)
+        assert shown["grad"] == format_field(running[step.parent_position], 4)
         assert shown["text"] == (
             f"{step.parent_name}.grad += local {format_number(step.local_grad)} \u00d7 "
             f"upstream {format_number(step.upstream)} = {format_number(step.contribution)}"
@@ -161,7 +161,7 @@ def test_every_grad_is_left_as_it_was_found():
     y.backward()
     last_grad = {s["parent"]: s["grad"] for s in data["steps"]}
     for j, shown in last_grad.items():
-        assert shown == _number(order[j].grad, 4)
+        assert shown == format_field(order[j].grad, 4)
 
 
 def test_a_leaf_root_makes_a_page_with_no_steps():
