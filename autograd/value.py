@@ -380,18 +380,8 @@ def _restore_if_interrupted(*groups: list[Value]) -> None:
 
 def _constant(x: object, op: str, other: Value) -> Value:
     """A leaf Value for a plain number met by ``op``; a clear TypeError for anything else."""
-    if type(x) is float or type(x) is int:
-        leaf = _new(Value)
-        leaf.data = float(x)
-        leaf.grad = 0.0
-        leaf.label = leaf.op = ""
-        leaf._p0 = leaf._p1 = None
-        leaf._d0 = leaf._d1 = 0.0
-        leaf._seq = _LEAF
-        leaf._earlier = None
-        return leaf
-    if isinstance(x, Real) and not isinstance(x, bool):
-        return Value(float(x))
+    if type(x) is float or type(x) is int or (isinstance(x, Real) and not isinstance(x, bool)):
+        return _unary(Value, float(x), None, 0.0, "")  # no input: a leaf
     raise TypeError(
         f"{op}: unsupported operand {x!r} of type {type(x).__name__} with Value {_describe(other)}; "
         "use a Value, an int or a float"
