@@ -15,7 +15,7 @@ from typing import Any
 
 import graphviz
 
-from autograd.render import INSTALL_HINT, GraphvizNotFoundError, check_size, draw_graph, format_field
+from autograd.render import INSTALL_HINT, GraphvizNotFoundError, check_size, draw_graph, format_field, write_atomic
 from autograd.topo import topological_order
 from autograd.trace import BackwardStep, format_number, node_names, trace_backward
 from autograd.value import Value
@@ -61,7 +61,8 @@ def save_explorer(
     parameter colour; ``decimals``, ``max_nodes`` and ``rankdir`` are those of
     ``draw_graph``; ``title`` is the page's heading. Needs the Graphviz ``dot``
     program (:class:`~autograd.render.GraphvizNotFoundError` says how to
-    install it). The parent folder is created. Returns the path written.
+    install it). The parent folder is created; the file is written whole or
+    not at all, as by ``save_graph``. Returns the path written.
 
     >>> import tempfile, os
     >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
@@ -74,8 +75,7 @@ def save_explorer(
     """
     page = explorer_html(root, title=title, params=params, decimals=decimals, max_nodes=max_nodes, rankdir=rankdir)
     out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(page, encoding="utf-8")
+    write_atomic({out: page.encode("utf-8")})  # creates the folder; the old page or the new, never half
     return out
 
 

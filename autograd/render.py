@@ -176,7 +176,7 @@ def save_graph(root: Value, path: str | os.PathLike[str], **options: Any) -> Pat
     path = Path(path)
     fmt = _format_of(path, "save_graph")
     data = _render(draw_graph(root, **options), fmt, path, "save_graph")
-    _write_atomic({path: data})
+    write_atomic({path: data})
     return path
 
 
@@ -233,7 +233,7 @@ def save_graph_steps(
         rendered.append(_render(graph, fmt, folder / f"{prefix}_{n}.{fmt}", "save_graph_steps"))
     width = max(3, len(str(len(steps))))
     paths = [folder / f"{prefix}_{n:0{width}d}.{fmt}" for n in range(len(rendered))]
-    _write_atomic(dict(zip(paths, rendered)))
+    write_atomic(dict(zip(paths, rendered)))
     return paths
 
 
@@ -390,7 +390,7 @@ def _render(graph: graphviz.Digraph, fmt: str, path: Path, who: str) -> bytes:
         ) from err
 
 
-def _write_atomic(files: dict[Path, bytes]) -> None:
+def write_atomic(files: dict[Path, bytes]) -> None:
     """Write each file into a temporary folder beside it, then move it into place."""
     for folder in {p.parent for p in files}:
         folder.mkdir(parents=True, exist_ok=True)
