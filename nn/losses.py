@@ -13,7 +13,7 @@ from numbers import Integral, Real
 from typing import Sequence, Union
 
 from autograd import Value
-from nn.module import Module
+from nn.module import Module, parameter_values
 
 __all__ = ["mse_loss", "binary_cross_entropy", "hinge_loss", "cross_entropy", "BCE_EPS"]
 
@@ -62,11 +62,16 @@ def _value(x: Scalar) -> Value:
     return x if isinstance(x, Value) else Value(x)
 
 
-def _mean(terms: list[Value]) -> Value:
+def _sum(terms: list[Value]) -> Value:
+    """``terms[0] + terms[1] + ...`` built left to right: no constant 0 node, unlike ``sum()``."""
     total = terms[0]
     for term in terms[1:]:
         total = total + term
-    return total / len(terms)
+    return total
+
+
+def _mean(terms: list[Value]) -> Value:
+    return _sum(terms) / len(terms)
 
 
 def mse_loss(preds: Scalars, targets: Scalars) -> Value:
@@ -123,20 +128,6 @@ def binary_cross_entropy(preds: Scalars, targets: Scalars, eps: float = BCE_EPS)
     return -_mean(terms)
 
 
-def _collect_params(params: object, who: str) -> list[Value]:
-    if isinstance(params, Module):
-        return params.parameters()
-    if isinstance(params, Value):
-        return [params]
-    if isinstance(params, (str, bytes, Mapping)) or not isinstance(params, Iterable):
-        raise TypeError(f"{who}: params must be a Module or a list of Values, got {params!r}")
-    found = list(params)
-    for i, p in enumerate(found):
-        if not isinstance(p, Value):
-            raise TypeError(f"{who}: params[{i}] is {p!r}, not a Value")
-    return found
-
-
 def hinge_loss(
     scores: Scalars,
     labels: Scalars,
@@ -165,13 +156,10 @@ def hinge_loss(
         return loss
     if params is None:
         raise ValueError(f"{who}: alpha={alpha!r} needs the parameters to regularise: pass params=model")
-    values = _collect_params(params, who)
+    values = [params] if isinstance(params, Value) else parameter_values(params, who)
     if not values:
         raise ValueError(f"{who}: params is empty; expected the Values to regularise")
-    squares = values[0] * values[0]
-    for p in values[1:]:
-        squares = squares + p * p
-    return loss + alpha * squares
+    return loss + alpha * _sum([p * p for p in values])
 
 
 def _class_index(target: object, n: int, who: str) -> int:
@@ -193,10 +181,7 @@ def _one_cross_entropy(logits: object, target: object, who: str) -> Value:
             raise ValueError(f"{who}: logit {i} is {z!r}; logits must be finite")
     shift = Value(max(data), label="max")  # a constant: the result does not depend on it
     shifted = [_value(z) - shift for z in items]  # every exp(z - max) <= 1: no overflow
-    total = shifted[0].exp()
-    for z in shifted[1:]:
-        total = total + z.exp()
-    return total.log() - shifted[k]
+    return _sum([z.exp() for z in shifted]).log() - shifted[k]
 
 
 def cross_entropy(logits: Sequence[Scalar] | Sequence[Sequence[Scalar]], target_class: int | Sequence[int]) -> Value:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from numbers import Real
 from typing import Any
 
 from autograd import Value
 
-__all__ = ["Module", "StateDictError"]
+__all__ = ["Module", "StateDictError", "parameter_values"]
 
 _SHOWN = 10  # names listed per kind of problem in a StateDictError message
 
@@ -149,3 +149,19 @@ class Module:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
+
+
+def parameter_values(params: object, who: str) -> list[Value]:
+    """The Values ``params`` stands for: a Module's ``parameters()``, or an iterable of Values.
+
+    Anything else is a TypeError from ``who`` saying what was given.
+    """
+    if isinstance(params, Module):
+        return params.parameters()
+    if isinstance(params, (Value, str, bytes, Mapping)) or not isinstance(params, Iterable):
+        raise TypeError(f"{who}: params must be a Module or a list of Values, got {params!r}")
+    values = list(params)
+    for i, p in enumerate(values):
+        if not isinstance(p, Value):
+            raise TypeError(f"{who}: params[{i}] is {p!r} of type {type(p).__name__}, not a Value")
+    return values

@@ -8,11 +8,11 @@ Hyper-parameters are plain attributes (``opt.lr = 0.01`` between steps works).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from numbers import Real
 
 from autograd import Value
-from nn.module import Module
+from nn.module import Module, parameter_values
 
 __all__ = ["Optimizer", "SGD", "Adam"]
 
@@ -36,15 +36,9 @@ class Optimizer:
     """
 
     def __init__(self, params: Module | Iterable[Value], who: str) -> None:
-        if isinstance(params, Module):
-            params = params.parameters()
-        elif isinstance(params, Value) or isinstance(params, (str, bytes, Mapping)) or not isinstance(params, Iterable):
-            raise TypeError(f"{who}: params must be a Module or a list of Values, got {params!r}")
         unique: list[Value] = []
         seen: set[int] = set()
-        for i, p in enumerate(params):
-            if not isinstance(p, Value):
-                raise TypeError(f"{who}: params[{i}] is {p!r} of type {type(p).__name__}, not a Value")
+        for p in parameter_values(params, who):
             if id(p) not in seen:
                 seen.add(id(p))
                 unique.append(p)

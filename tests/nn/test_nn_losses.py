@@ -170,7 +170,7 @@ def test_hinge_alpha_errors():
         hinge_loss(Value(0.1), 1, alpha=-1.0, params=[Value(1.0)])
     with pytest.raises(ValueError, match="params is empty"):
         hinge_loss(Value(0.1), 1, alpha=0.1, params=[])
-    with pytest.raises(TypeError, match=r"params\[1\] is 2.0, not a Value"):
+    with pytest.raises(TypeError, match=r"params\[1\] is 2.0 of type float, not a Value"):
         hinge_loss(Value(0.1), 1, alpha=0.1, params=[Value(1.0), 2.0])
     assert hinge_loss(Value(0.1), 1, params=[Value(5.0)]).data == 0.9  # alpha 0: no term
 
