@@ -211,7 +211,7 @@ class Value:
         if isinstance(exponent, Value):
             return _pow_values(self, exponent)
         c = _as_float(exponent, f"** (exponent of {_describe(self)})")
-        op = f"**{exponent!r}" if isinstance(exponent, int) else f"**{c:g}"
+        op = f"**{exponent!r}" if isinstance(exponent, int) else f"**{c!r}"  # exact: rules.rule_for reads c back
         y, local = _power_and_slope(self, c, op, repr(c))  # d(a^c) = c * a^(c-1)
         return _unary(Value, y, self, local, op)
 

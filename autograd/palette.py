@@ -1,0 +1,96 @@
+"""The one colour scheme of every picture and page: roles, gradient sign and size, backward-step highlights.
+
+Built on the Okabe-Ito colours, which stay apart for the common colour-vision
+deficiencies, and each colour means one thing everywhere (static images, step
+images, the explorer page):
+
+| what | colour | also told by |
+| ---- | ------ | ------------ |
+| an input (a leaf that is not a parameter) | sky blue | |
+| a parameter | yellow | |
+| the output (the root) | bluish green | |
+| an interior result | white | |
+| gradient > 0 (raising the node raises the root) | orange, stronger for larger | |
+| gradient < 0 | purple, stronger for larger | |
+| gradient exactly 0 | | a dashed border |
+| gradient nan | grey | |
+| the edge of the current backward step | vermillion | a thick line |
+| the node sending the gradient | blue | a thick dashed border |
+| the node receiving it | vermillion | a thick double border |
+
+Roles are fills; with ``color_by_grad`` the fill shows the gradient and the
+role moves to the border. Gradients use a symmetric-log scale by default, so
+0.0769, 0.0185 and 3.8e-05 all stay visible next to 1.0.
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = [
+    "ROLE_FILL",
+    "ROLE_BORDER",
+    "OP_FILL",
+    "EDGE",
+    "POSITIVE",
+    "NEGATIVE",
+    "NAN_FILL",
+    "CURRENT",
+    "SENDER",
+    "RECEIVER",
+    "grad_fill",
+    "grad_strength",
+]
+
+# Light tints of Okabe-Ito sky blue, yellow and bluish green for fills; the full colours for borders.
+ROLE_FILL = {"leaf": "#d4ecfa", "parameter": "#faf5c0", "root": "#c2eadd", "interior": "#ffffff"}
+ROLE_BORDER = {"leaf": "#56b4e9", "parameter": "#b8a800", "root": "#009e73", "interior": "#4d4d4d"}
+OP_FILL = "#f2f2f2"
+EDGE = "#808080"
+
+POSITIVE = (230, 97, 1)  # orange (PuOr's end): raising the node raises the root
+NEGATIVE = (94, 60, 153)  # purple (PuOr's other end): raising the node lowers the root
+NAN_FILL = "#b3b3b3"  # a nan gradient: grey, neither sign
+
+CURRENT = "#d55e00"  # vermillion: the edge (and op) of the current backward step
+SENDER = "#0072b2"  # blue: the node whose gradient flows back in this step
+RECEIVER = "#d55e00"  # vermillion: the node that receives it
+
+
+def grad_strength(g: float, largest: float, *, log: bool = True, decades: float = 6.0) -> float:
+    """How strongly gradient ``g`` is coloured, from 0 (white) to 1 (full), relative to ``largest`` |grad|.
+
+    On the symmetric-log scale (``log=True``) each factor of 10 below ``largest``
+    takes off ``1 / (decades + 1)`` of the strength, down to the smallest visible step
+    ``decades`` decades below; linear (``log=False``) is ``|g| / largest``.
+
+    >>> [round(grad_strength(g, 1.0), 3) for g in (1.0, 0.1, 3.8e-05, 0.0)]
+    [1.0, 0.857, 0.369, 0.0]
+    >>> grad_strength(0.5, 1.0, log=False)
+    0.5
+    """
+    if g == 0.0 or largest == 0.0 or math.isnan(g):
+        return 0.0
+    if math.isinf(g) or math.isinf(largest):
+        return 1.0 if math.isinf(g) else 0.0
+    ratio = min(abs(g) / largest, 1.0)
+    if not log:
+        return ratio
+    below = -math.log10(ratio)  # decades under the largest
+    return max(1.0 - below / (decades + 1.0), 1.0 / (decades + 1.0))
+
+
+def grad_fill(g: float, largest: float, *, log: bool = True) -> tuple[str, bool]:
+    """The fill colour of gradient ``g`` and whether text on it should be white.
+
+    >>> grad_fill(1.0, 1.0), grad_fill(-1.0, 1.0), grad_fill(0.0, 1.0)
+    (('#e66101', True), ('#5e3c99', True), ('#ffffff', False))
+    """
+    if math.isnan(g):
+        return NAN_FILL, False
+    t = grad_strength(g, largest, log=log)
+    if t == 0.0:
+        return "#ffffff", False
+    base = POSITIVE if g > 0 else NEGATIVE
+    r, gr, b = (round(255 + (c - 255) * t) for c in base)
+    return f"#{r:02x}{gr:02x}{b:02x}", t > 0.6
