@@ -57,10 +57,13 @@ Domain = Union["st.SearchStrategy[float]", tuple[float, float]]
 # Richardson combination (4 D(h/2) - D(h)) / 3 cancels the h^2 term, and their
 # difference measures what is left (curvature and rounding) at this very point,
 # so the tolerance grows where the function is hard to difference and stays
-# tight where it is smooth.
+# tight where it is smooth. Rounding is also bounded directly: each node's value
+# is off by about eps * |value|, which moves the result by that times
+# d(result)/d(node), its .grad after backward; summed over the graph, that is
+# what one evaluation can be off by (large when big values cancel).
 _EPS = sys.float_info.epsilon
 STEP = _EPS ** (1.0 / 3.0)  # about 6.06e-6: the relative nudge assert_grads_match takes
-_ROUNDING = 64.0  # rounding error of one evaluation, in units of eps * (largest |value| in the graph)
+_ROUNDING = 8.0  # error of the Richardson estimate, in units of eps * sum(|value * grad|) / h
 _RETRIES = 3  # how often the step is cut tenfold when a nudge leaves the domain
 
 
@@ -130,7 +133,7 @@ def assert_grads_match(
     xs: Sequence[float],
     *,
     rtol: float = 1e-5,
-    atol: float = 1e-8,
+    atol: float = 1e-12,
     step: float = STEP,
 ) -> list[float]:
     """Backprop through ``build`` at ``xs`` and compare each input's gradient with finite differences.
@@ -144,10 +147,11 @@ def assert_grads_match(
         |backprop - fd| <= atol + rtol * max(|backprop|, |fd|) + spread + rounding
 
     where ``spread`` is how far the two finite-difference estimates differ (large
-    only where the function curves sharply) and ``rounding`` is the float error
-    of differencing values as large as the largest in the graph. Returns the
-    backprop gradients; raises ``AssertionError`` naming each disagreeing input,
-    both gradients and their ratio.
+    only where the function curves sharply) and ``rounding`` bounds the float error
+    of the graph's values, each weighted by how much it moves the result. Every
+    ``.grad`` outside the fresh leaves (a model's parameters, say) is left as it
+    was. Returns the backprop gradients; raises ``AssertionError`` naming each
+    disagreeing input, both gradients and their ratio.
 
     >>> assert_grads_match(lambda v: v[0] * v[1] + v[0].exp(), [2.0, 3.0])
     [10.38905609893065, 2.0]
@@ -168,9 +172,17 @@ def assert_grads_match(
     out = build(leaves)
     if not isinstance(out, Value):
         raise TypeError(f"{who}: build(values) must return a Value, got {out!r} of type {type(out).__name__}")
-    out.backward()
-    analytic = [leaf.grad for leaf in leaves]
-    largest = max((abs(v.data) for v in topological_order(out) if math.isfinite(v.data)), default=0.0)
+    nodes = topological_order(out)
+    saved = [node.grad for node in nodes]
+    try:
+        for node in nodes:
+            node.grad = 0.0
+        out.backward()
+        analytic = [leaf.grad for leaf in leaves]
+        sensitivity = math.fsum(abs(node.data * node.grad) for node in nodes if math.isfinite(node.data * node.grad))
+    finally:
+        for node, grad in zip(nodes, saved):
+            node.grad = grad
 
     def value_at(p: list[float]) -> float:
         with no_grad():
@@ -179,7 +191,7 @@ def assert_grads_match(
     problems = []
     for i, (x, a) in enumerate(zip(point, analytic)):
         numeric, spread, h = _central(value_at, point, i, step)
-        tolerance = atol + rtol * max(abs(a), abs(numeric)) + spread + _ROUNDING * _EPS * max(1.0, largest) / h
+        tolerance = atol + rtol * max(abs(a), abs(numeric)) + spread + _ROUNDING * _EPS * sensitivity / h
         if abs(a - numeric) <= tolerance or (math.isinf(a) and a == numeric):
             continue
         problems.append(
@@ -268,8 +280,12 @@ def _domains(domain: object, arity: int, who: str) -> list[st.SearchStrategy[flo
     return [_domain_strategy(domain, who)] * arity
 
 
+class _NotAValue(TypeError):
+    """check_op's op returned something other than a Value: the caller's mistake, not a failed property."""
+
+
 def _name(op: Callable[..., object]) -> str:
-    return getattr(op, "__qualname__", None) or getattr(op, "__name__", None) or repr(op)
+    return getattr(op, "__name__", None) or repr(op)
 
 
 def _digest(op: Callable[..., object], arity: int, domain: object) -> bytes:
@@ -278,12 +294,21 @@ def _digest(op: Callable[..., object], arity: int, domain: object) -> bytes:
         source = inspect.getsource(op)
     except (OSError, TypeError):
         source = ""
-    text = f"{getattr(op, '__module__', '')}.{_name(op)}|{arity}|{domain!r}|{source}"
+    name = getattr(op, "__qualname__", None) or _name(op)
+    text = f"{getattr(op, '__module__', '')}.{name}|{arity}|{domain!r}|{source}"
     return hashlib.sha256(text.encode("utf-8", "replace")).digest()
 
 
+def _leaves(error: BaseException) -> list[BaseException]:
+    """The failures in ``error``: itself, or those in an ExceptionGroup (hypothesis found several)."""
+    group = getattr(error, "exceptions", None)
+    if isinstance(group, tuple):
+        return [leaf for sub in group for leaf in _leaves(sub)]
+    return [error]
+
+
 def _messages(error: BaseException) -> list[str]:
-    group = getattr(error, "exceptions", None)  # an ExceptionGroup: several distinct failures
+    group = getattr(error, "exceptions", None)
     if isinstance(group, tuple):
         return [line for sub in group for line in _messages(sub)]
     lines = [f"{type(error).__name__}: {error}" if not isinstance(error, AssertionError) else str(error)]
@@ -324,7 +349,7 @@ def check_op(
     def build(values: list[Value]) -> Value:
         out = op(*values)
         if not isinstance(out, Value):
-            raise TypeError(f"{who}({name}): op must return a Value, got {out!r} of type {type(out).__name__}")
+            raise _NotAValue(f"{who}({name}): op must return a Value, got {out!r} of type {type(out).__name__}")
         return out
 
     def gradients_match(xs: tuple[float, ...]) -> None:
@@ -340,9 +365,19 @@ def check_op(
         test()
     except HypothesisException:
         raise  # a health check or a bad setting: hypothesis's own message says what to do
+    except _NotAValue as error:
+        raise TypeError(str(error)) from None
     except Exception as error:  # hypothesis has shrunk the failure; say so in one message
         detail = "\n".join(_messages(error))
-        raise AssertionError(f"{who}({name}): the op's gradient is wrong somewhere in its domain\n{detail}") from error
+        raised = sorted({type(e).__name__ for e in _leaves(error) if not isinstance(e, AssertionError)})
+        if not raised:
+            headline = "the op's gradient is wrong somewhere in its domain"
+        else:
+            headline = (
+                f"the op raised {' and '.join(raised)} inside the domain; give check_op a domain where it is "
+                "defined: domain=(low, high) or points(low, high, avoid=...)"
+            )
+        raise AssertionError(f"{who}({name}): {headline}\n{detail}") from error
 
 
 # --------------------------------------------------------------- expressions
