@@ -17,7 +17,7 @@ import hashlib
 import inspect
 import math
 import sys
-from typing import Callable, Iterable, Sequence, Union
+from typing import Any, Callable, Iterable, NamedTuple, Sequence, Union
 
 try:
     from hypothesis import given
@@ -97,9 +97,7 @@ def _output(build: Callable[[list[Value]], Value], point: Sequence[float], who: 
     return out
 
 
-def _central(
-    f: Callable[[list[float]], float], xs: list[float], i: int, step: float
-) -> tuple[float, float, float]:
+def _central(f: Callable[[list[float]], float], xs: list[float], i: int, step: float) -> tuple[float, float, float]:
     """d f / d x_i by central differences: (Richardson estimate, spread of the two estimates, step used)."""
     failure: Exception | None = None
     for _ in range(_RETRIES + 1):
@@ -199,7 +197,9 @@ def assert_grads_match(
             f"ratio {_ratio(a, numeric)} (|difference| {abs(a - numeric):.3g} > tolerance {tolerance:.3g})"
         )
     if problems:
-        raise AssertionError(f"{who}: backprop and finite differences disagree at xs = {point!r}:\n" + "\n".join(problems))
+        raise AssertionError(
+            f"{who}: backprop and finite differences disagree at xs = {point!r}:\n" + "\n".join(problems)
+        )
     return analytic
 
 
@@ -266,15 +266,16 @@ def _domain_strategy(domain: object, who: str) -> st.SearchStrategy[float]:
         return domain
     if isinstance(domain, tuple) and len(domain) == 2 and all(isinstance(d, (int, float)) for d in domain):
         return points(domain[0], domain[1])
-    raise TypeError(
-        f"{who}: domain must be a hypothesis strategy of floats or a (low, high) pair, got {domain!r}"
-    )
+    raise TypeError(f"{who}: domain must be a hypothesis strategy of floats or a (low, high) pair, got {domain!r}")
 
 
 def _domains(domain: object, arity: int, who: str) -> list[st.SearchStrategy[float]]:
     """One strategy per argument: ``domain`` for each, or a sequence of ``arity`` domains."""
-    if isinstance(domain, (list, tuple)) and len(domain) == arity and arity > 1 and not all(
-        isinstance(d, (int, float)) for d in domain
+    if (
+        isinstance(domain, (list, tuple))
+        and len(domain) == arity
+        and arity > 1
+        and not all(isinstance(d, (int, float)) for d in domain)
     ):
         return [_domain_strategy(d, who) for d in domain]
     return [_domain_strategy(domain, who)] * arity
@@ -327,7 +328,8 @@ def check_op(
     ``Value.from_op``). ``domain``: a hypothesis strategy of floats, a
     ``(low, high)`` pair, or one of those per argument; by default ``points(-10, 10)``.
     ``settings`` are hypothesis settings (``max_examples=500``, ``derandomize=True``,
-    ...); the rest come from the active profile (100 examples by default).
+    ...); the rest come from the active profile (100 examples by default), except
+    the deadline, which is off unless given.
     Returns ``None`` when every example passes; otherwise raises
     ``AssertionError`` with hypothesis's shrunk counterexample: the input, both
     gradients and their ratio.
@@ -359,8 +361,8 @@ def check_op(
     # (hypothesis reads this attribute as it does for pytest's parametrised tests).
     gradients_match._hypothesis_internal_add_digest = _digest(op, arity, domain)  # type: ignore[attr-defined]
     test = given(st.tuples(*strategies))(gradients_match)
-    if settings:
-        test = hypothesis_settings(**settings)(test)  # type: ignore[arg-type]
+    # No deadline unless asked for: a slow op is not a wrong one, and a busy machine is not a failure.
+    test = hypothesis_settings(**{"deadline": None, **settings})(test)  # type: ignore[arg-type]
     try:
         test()
     except HypothesisException:
@@ -383,6 +385,13 @@ def check_op(
 # --------------------------------------------------------------- expressions
 # Each op: arity, what it does to Values (constants may stand on either side of
 # a binary op), what it does to floats, and how a program line shows it.
+class _Op(NamedTuple):
+    arity: int
+    on_values: Callable[..., Value]
+    on_floats: Callable[..., float]
+    text: str
+
+
 def _sigmoid(a: float) -> float:
     if a >= 0.0:
         return 1.0 / (1.0 + math.exp(-a))
@@ -390,18 +399,18 @@ def _sigmoid(a: float) -> float:
     return e / (1.0 + e)
 
 
-_OPS: dict[str, tuple[int, Callable[..., Value], Callable[..., float], str]] = {
-    "+": (2, lambda a, b: a + b, lambda a, b: a + b, "{0} + {1}"),
-    "-": (2, lambda a, b: a - b, lambda a, b: a - b, "{0} - {1}"),
-    "*": (2, lambda a, b: a * b, lambda a, b: a * b, "{0} * {1}"),
-    "/": (2, lambda a, b: a / b, lambda a, b: a / b, "{0} / {1}"),
-    "**": (2, lambda a, b: a**b, lambda a, b: a**b, "{0} ** {1}"),
-    "neg": (1, lambda a: -a, lambda a: -a, "-{0}"),
-    "exp": (1, lambda a: a.exp(), math.exp, "exp({0})"),
-    "log": (1, lambda a: a.log(), math.log, "log({0})"),
-    "tanh": (1, lambda a: a.tanh(), math.tanh, "tanh({0})"),
-    "sigmoid": (1, lambda a: a.sigmoid(), _sigmoid, "sigmoid({0})"),
-    "relu": (1, lambda a: a.relu(), lambda a: a if a > 0.0 else 0.0, "relu({0})"),
+_OPS: dict[str, _Op] = {
+    "+": _Op(2, lambda a, b: a + b, lambda a, b: a + b, "{0} + {1}"),
+    "-": _Op(2, lambda a, b: a - b, lambda a, b: a - b, "{0} - {1}"),
+    "*": _Op(2, lambda a, b: a * b, lambda a, b: a * b, "{0} * {1}"),
+    "/": _Op(2, lambda a, b: a / b, lambda a, b: a / b, "{0} / {1}"),
+    "**": _Op(2, lambda a, b: a**b, lambda a, b: a**b, "{0} ** {1}"),
+    "neg": _Op(1, lambda a: -a, lambda a: -a, "-{0}"),
+    "exp": _Op(1, lambda a: a.exp(), math.exp, "exp({0})"),
+    "log": _Op(1, lambda a: a.log(), math.log, "log({0})"),
+    "tanh": _Op(1, lambda a: a.tanh(), math.tanh, "tanh({0})"),
+    "sigmoid": _Op(1, lambda a: a.sigmoid(), _sigmoid, "sigmoid({0})"),
+    "relu": _Op(1, lambda a: a.relu(), lambda a: a if a > 0.0 else 0.0, "relu({0})"),
 }
 OPS = tuple(_OPS)
 _CONSTANTS = (-2.0, -1.0, -0.5, 0.5, 1.0, 2.0, 3.0)
@@ -438,29 +447,33 @@ class Expression:
         self.steps = [(op, tuple(args)) for op, args in steps]
         n = len(self.inputs)
         for k, (op, args) in enumerate(self.steps):
-            if op not in _OPS or len(args) != _OPS[op][0]:
+            if op not in _OPS or len(args) != _OPS[op].arity:
                 raise ValueError(f"Expression: step {k} {op!r} {args!r}: unknown op or wrong number of operands")
             for a in args:
                 if type(a) is int and not 0 <= a < n + k:
                     raise ValueError(f"Expression: step {k} reads node {a}, which is not made yet")
 
-    def _run(self, leaves: Sequence[object], pick: int) -> object:
+    def _run(self, leaves: Sequence[Any], on_floats: bool) -> Any:
         nodes = list(leaves)
         for op, args in self.steps:
-            nodes.append(_OPS[op][pick](*(nodes[a] if type(a) is int else a for a in args)))
+            rule = _OPS[op]
+            apply = rule.on_floats if on_floats else rule.on_values
+            nodes.append(apply(*(nodes[a] if type(a) is int else a for a in args)))
         return nodes[-1]
 
     def build(self, values: Sequence[Value]) -> Value:
         """The graph on ``values`` (one Value per input), using Value's operators: ``2.0 - x`` and all."""
         if len(values) != len(self.inputs):
             raise ValueError(f"Expression.build: expected {len(self.inputs)} values, got {len(values)}")
-        return self._run(values, 1)  # type: ignore[return-value]
+        out: Value = self._run(values, on_floats=False)
+        return out
 
     def evaluate(self, xs: Sequence[float]) -> float:
         """The same function on plain floats, with the ``math`` module: no Value involved."""
         if len(xs) != len(self.inputs):
             raise ValueError(f"Expression.evaluate: expected {len(self.inputs)} floats, got {len(xs)}")
-        return self._run([float(x) for x in xs], 2)  # type: ignore[return-value]
+        out: float = self._run([float(x) for x in xs], on_floats=True)
+        return out
 
     def _name(self, a: int | float) -> str:
         if type(a) is not int:
@@ -472,7 +485,7 @@ class Expression:
         n = len(self.inputs)
         lines = [f"Expression(inputs={self.inputs!r}):"]
         for k, (op, args) in enumerate(self.steps):
-            lines.append(f"    t{k} = " + _OPS[op][3].format(*(self._name(a) for a in args)))
+            lines.append(f"    t{k} = " + _OPS[op].text.format(*(self._name(a) for a in args)))
         lines.append(f"    return {self._name(n + len(self.steps) - 1)}")
         return "\n".join(lines)
 
@@ -511,7 +524,7 @@ def _operand_ok(op: str, role: int, values: list[float], other: object, margin: 
 
 def _result(op: str, operands: list[list[float] | float], lanes: int) -> list[float] | None:
     """The op's value in every lane, or None when it fails or leaves (-_BOUND, _BOUND)."""
-    f = _OPS[op][2]
+    f = _OPS[op].on_floats
     out = []
     try:
         for j in range(lanes):
@@ -526,7 +539,7 @@ def _result(op: str, operands: list[list[float] | float], lanes: int) -> list[fl
 
 @st.composite
 def _draw_expression(
-    draw: Callable[..., object],
+    draw: st.DrawFn,
     ops: tuple[str, ...],
     n_inputs: tuple[int, int],
     max_ops: int,
@@ -541,9 +554,13 @@ def _draw_expression(
     steps: list[Step] = []
     for _ in range(draw(st.integers(1, max_ops))):
         op = draw(st.sampled_from(ops))
-        args: list[int | float | None] = [None] * _OPS[op][0]  # None: a node, still to choose
+        args: list[int | float | None] = [None] * _OPS[op].arity  # None: a node, still to choose
         if len(args) == 2:
-            form = draw(st.sampled_from(("nodes", "constant first", "constant second"))) if constants is not None else "nodes"
+            form = (
+                draw(st.sampled_from(("nodes", "constant first", "constant second")))
+                if constants is not None
+                else "nodes"
+            )
             if form != "nodes":
                 side = 0 if form == "constant first" else 1
                 if op == "**":
@@ -618,7 +635,9 @@ def expressions(
     if isinstance(n_inputs, int) and not isinstance(n_inputs, bool):
         n_inputs = (n_inputs, n_inputs)
     if not (
-        isinstance(n_inputs, tuple) and len(n_inputs) == 2 and all(isinstance(k, int) for k in n_inputs)
+        isinstance(n_inputs, tuple)
+        and len(n_inputs) == 2
+        and all(isinstance(k, int) for k in n_inputs)
         and 1 <= n_inputs[0] <= n_inputs[1]
     ):
         raise ValueError(f"{who}: n_inputs must be a count >= 1 or a (min, max) pair, got {n_inputs!r}")
@@ -628,16 +647,17 @@ def expressions(
         inputs = points(-3.0, 3.0)
     elif not isinstance(inputs, st.SearchStrategy):
         raise TypeError(f"{who}: inputs must be a hypothesis strategy of floats, got {inputs!r}")
+    pool: st.SearchStrategy[float] | None
     if constants is True:
-        constants = st.sampled_from(_CONSTANTS)
+        pool = st.sampled_from(_CONSTANTS)
     elif constants is False:
-        constants = None
-    elif not isinstance(constants, st.SearchStrategy):
-        raise TypeError(f"{who}: constants must be True, False or a hypothesis strategy of floats, got {constants!r}")
+        pool = None
+    elif isinstance(constants, st.SearchStrategy):
+        pool = constants.map(float)
     else:
-        constants = constants.map(float)
+        raise TypeError(f"{who}: constants must be True, False or a hypothesis strategy of floats, got {constants!r}")
     margin = _check_tolerance(margin, "margin", who)
-    return _draw_expression(ops, n_inputs, max_ops, inputs, constants, margin)
+    return _draw_expression(ops, n_inputs, max_ops, inputs, pool, margin)
 
 
 # ------------------------------------------------------------- hostile graph

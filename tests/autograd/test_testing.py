@@ -1,4 +1,4 @@
-"""autograd.testing: check_op catches a planted wrong derivative, expressions() draws valid graphs, messages say enough."""
+"""autograd.testing: check_op catches a planted wrong derivative, expressions() draws valid graphs, clear messages."""
 
 from __future__ import annotations
 
@@ -270,7 +270,7 @@ def test_500_random_graphs_evaluate_in_their_domain_and_match_finite_differences
         assert math.isclose(e.build([Value(x) for x in e.inputs]).data, value, rel_tol=1e-12, abs_tol=1e-12)
         for i, x in enumerate(e.inputs):  # and at every nudge assert_grads_match takes
             for moved in (x + STEP * max(1.0, abs(x)), x - STEP * max(1.0, abs(x))):
-                assert math.isfinite(e.evaluate(e.inputs[:i] + [moved] + e.inputs[i + 1:]))
+                assert math.isfinite(e.evaluate(e.inputs[:i] + [moved] + e.inputs[i + 1 :]))
         assert_grads_match(e.build, e.inputs)
 
     each()
@@ -282,8 +282,9 @@ def test_500_random_graphs_evaluate_in_their_domain_and_match_finite_differences
     assert any(len(args) == 2 and args[0] == args[1] and type(args[0]) is int for _, args in steps)
     assert any(type(args[0]) is float for _, args in steps if len(args) == 2)
     assert any(type(args[1]) is float for _, args in steps if len(args) == 2)
-    assert any(max(Counter(a for _, args in e.steps for a in args if type(a) is int).values(), default=0) >= 3
-               for e in seen)
+    assert any(
+        max(Counter(a for _, args in e.steps for a in args if type(a) is int).values(), default=0) >= 3 for e in seen
+    )
     assert max(len(e.steps) for e in seen) >= 12 and max(len(e.inputs) for e in seen) == 4
 
 
@@ -387,5 +388,7 @@ def test_without_hypothesis_the_import_error_says_what_to_install():
     )
     assert done.returncode == 0, done.stderr
     first, second = done.stdout.splitlines()
-    assert first.startswith("autograd.testing needs hypothesis, which is not installed: pip install 'gradtrace[testing]'")
+    assert first.startswith(
+        "autograd.testing needs hypothesis, which is not installed: pip install 'gradtrace[testing]'"
+    )
     assert second.startswith("Value(data=6.0")

@@ -100,4 +100,3 @@ def test_micrograd_init_learns_the_moons_demo_for_at_least_7_of_8_seeds():
     perfect = sum(acc == 1.0 for acc in accuracies)
     assert perfect >= 7, f"100% accuracy for {perfect} of 8 seeds: {accuracies}"
     assert min(accuracies) >= 0.95, accuracies
-
