@@ -16,10 +16,11 @@ import pytest
 
 from autograd import Value, save_explorer, topological_order, trace_backward
 from autograd.render import format_field
+from autograd.testing import HOSTILE_LABEL as HOSTILE
+from autograd.testing import SCRIPT_CLOSER_LABEL as CLOSER
+from autograd.testing import hostile_graph
 from autograd.trace import format_number
 
-HOSTILE = "<img src=x onerror=alert(1)>"
-CLOSER = "</script><script>alert(2)</script>"
 LAUNCH_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -66,16 +67,6 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
         yield chromium
         chromium.close()
-
-
-def hostile_graph() -> Value:
-    """A small graph with hostile labels, a Value used twice and a number constant."""
-    a = Value(2.0, label="a")
-    h = Value(-3.0, label=HOSTILE)
-    s = Value(0.5, label=CLOSER)
-    y = (a * h + a * a + s * 2).tanh()
-    y.label = "y"
-    return y
 
 
 @pytest.fixture(scope="module")
@@ -165,7 +156,7 @@ def test_stepping_forward_highlights_each_edge_and_updates_grads(tab, hostile_pa
     grads, dimmed = expected_after(steps, n, 0)
     assert tab.position() == 0 and tab.current_edges() == []
     assert tab.grad_texts(n) == grads and tab.dimmed(n) == dimmed
-    assert tab.page.text_content("#arith") == "y.grad = 1.0"
+    assert tab.page.text_content("#arith") == "y & <b>.grad = 1.0"  # the root's label is markup, shown as text
     for position in range(1, 6):
         tab.page.click("#forward")
         step = steps[position - 1]

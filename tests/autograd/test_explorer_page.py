@@ -13,22 +13,13 @@ import pytest
 from autograd import GraphTooLargeError, Value, save_explorer, topological_order, trace_backward
 from autograd.explorer import _check_inert, escape_json_for_html, explorer_html
 from autograd.render import format_field
+from autograd.testing import HOSTILE_LABEL as HOSTILE
+from autograd.testing import SCRIPT_CLOSER_LABEL as CLOSER
+from autograd.testing import hostile_graph
 from autograd.trace import format_number
 
-HOSTILE = "<img src=x onerror=alert(1)>"
-CLOSER = "</script><script>alert(2)</script>"
 DATA_BLOCK = re.compile(r'<script type="application/json" id="explorer-data">(.*?)</script>', re.DOTALL)
 SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
-
-
-def hostile_graph() -> Value:
-    """A small graph with hostile labels, a Value used twice and a number constant."""
-    a = Value(2.0, label="a")
-    h = Value(-3.0, label=HOSTILE)
-    s = Value(0.5, label=CLOSER)
-    y = (a * h + a * a + s * 2).tanh()
-    y.label = "y & <b>"
-    return y
 
 
 def page_data(page: str) -> dict:
@@ -208,7 +199,6 @@ def test_bad_arguments_raise_clear_errors(tmp_path):
 def test_active_svg_is_refused(svg):
     with pytest.raises(ValueError, match="refusing to embed"):
         _check_inert(svg)
-
 
 
 def test_local_rules_explain_each_op():
