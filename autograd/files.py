@@ -49,8 +49,8 @@ class FileWriteError(OSError):
     """A file could not be written; the old file (if any) is unchanged and nothing was left behind.
 
     ``.filename`` is the path as given, ``.reason`` what went wrong and what to
-    do, ``.errno`` the system's error number (``None`` when the problem was
-    found before writing, as for a parent folder that is a file).
+    do, ``.who`` the function that was writing, ``.errno`` the system's error
+    number (``ENOTDIR`` for a path under a file, ``EISDIR`` for a folder).
     """
 
     def __init__(self, who: str, path: PathLike, reason: str, code: int | None = None) -> None:
@@ -58,6 +58,10 @@ class FileWriteError(OSError):
         self.errno = code
         self.filename = str(path)
         self.reason = reason
+        self.who = who
+
+    def __reduce__(self) -> tuple[type, tuple[str, str, str, int | None]]:
+        return type(self), (self.who, self.filename, self.reason, self.errno)  # pickles (for multiprocessing)
 
     def __str__(self) -> str:
         return str(self.args[0])  # OSError's own would show "[Errno ..]" once errno or filename is set

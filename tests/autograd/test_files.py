@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import pickle
 import shutil
 import stat
 import subprocess
@@ -155,6 +156,13 @@ def test_each_system_error_is_said_in_words(tmp_path, monkeypatch, code, words):
         write_file(tmp_path / "x.bin", b"data")
     monkeypatch.undo()
     assert os.listdir(tmp_path) == []
+
+
+def test_the_error_survives_pickling():
+    err = FileWriteError("save_x", "a/b.txt", "the disk is full", errno.ENOSPC)
+    back = pickle.loads(pickle.dumps(err))
+    assert (str(back), back.filename, back.reason, back.errno, back.who) == (
+        "save_x: cannot write 'a/b.txt': the disk is full", "a/b.txt", "the disk is full", errno.ENOSPC, "save_x")
 
 
 def test_bad_arguments():
