@@ -15,7 +15,8 @@ from typing import Any
 
 import graphviz
 
-from autograd.render import INSTALL_HINT, GraphvizNotFoundError, check_size, draw_graph, format_field, write_atomic
+from autograd.files import write_file
+from autograd.render import INSTALL_HINT, GraphvizNotFoundError, check_size, draw_graph, format_field
 from autograd.topo import topological_order
 from autograd.trace import BackwardStep, format_number, node_names, trace_backward
 from autograd.value import Value
@@ -75,7 +76,7 @@ def save_explorer(
     """
     page = explorer_html(root, title=title, params=params, decimals=decimals, max_nodes=max_nodes, rankdir=rankdir)
     out = Path(path)
-    write_atomic({out: page.encode("utf-8")})  # creates the folder; the old page or the new, never half
+    write_file(out, page, who="save_explorer")  # creates the folder; the old page or the new, never half
     return out
 
 

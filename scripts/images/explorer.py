@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from autograd import trace_backward
+from autograd.files import staged_path
 from demos.explore import main as explore
 from demos.explore import xor_loss
 
@@ -51,7 +52,6 @@ def main(argv: list[str] | None = None) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     target = args.out / "explorer.png"
-    target.parent.mkdir(parents=True, exist_ok=True)
     loss, _ = xor_loss(seed=0, sample="10")  # the graph the page shows, to find the step to show
     position = next(n for n, step in enumerate(trace_backward(loss), 1) if step.parent_name == WEIGHT)
     with tempfile.TemporaryDirectory() as tmp:
@@ -64,7 +64,8 @@ def main(argv: list[str] | None = None) -> list[Path]:
                 page.goto(page_path.as_uri())
                 for _ in range(position):
                     page.keyboard.press("ArrowRight")
-                page.screenshot(path=str(target))
+                with staged_path(target, who="explorer.py") as staged:  # the old picture stays if this fails
+                    page.screenshot(path=str(staged))
             finally:
                 browser.close()
     print(f"wrote {target}")
