@@ -1,4 +1,5 @@
-"""Threads: backward passes over shared parameters from several threads add up exactly."""
+"""Threads: no_grad() belongs to the thread that entered it, and backward passes over shared
+parameters from several threads add up exactly."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from typing import Callable, Iterator
 
 import pytest
 
-from autograd import Value, trace_backward
+import autograd.grad_mode as grad_mode
+from autograd import Value, enable_grad, is_grad_enabled, no_grad, numerical_grad, trace_backward
 
 
 @pytest.fixture
@@ -43,6 +45,100 @@ def run_threads(*targets: Callable[[], None], timeout: float = 60.0) -> None:
         assert not t.is_alive(), "a thread hung"
     if errors:
         raise errors[0]
+
+
+# ---------------------------------------------------------------- no_grad
+def test_no_grad_in_one_thread_leaves_another_recording():
+    inside = threading.Barrier(2, timeout=10)
+    done = threading.Barrier(2, timeout=10)
+    seen: dict[str, object] = {}
+
+    def quiet() -> None:
+        x = Value(2.0)
+        with no_grad():
+            inside.wait()  # the other thread works while this one is inside no_grad
+            seen["quiet"] = ((x * x).parents, is_grad_enabled())
+            done.wait()
+        seen["quiet after"] = ((x * x).parents != (), is_grad_enabled())
+
+    def busy() -> None:
+        x = Value(3.0)
+        inside.wait()
+        seen["busy"] = ((x * x).parents == (x, x), is_grad_enabled())
+        done.wait()
+
+    run_threads(quiet, busy)
+    assert seen == {"quiet": ((), False), "busy": (True, True), "quiet after": (True, True)}
+
+
+def test_overlapping_no_grad_blocks_in_many_threads(switch_often):
+    # Each thread switches in and out of no_grad (and enable_grad inside it) in
+    # its own rhythm; every node it makes must follow its own thread's state.
+    def worker(k: int) -> Callable[[], None]:
+        def run() -> None:
+            x = Value(float(k))
+            for i in range(300):
+                if (i + k) % 3 == 0:
+                    with no_grad():
+                        assert (x + 1).parents == () and not is_grad_enabled()
+                        with enable_grad():
+                            assert (x + 1).parents != () and is_grad_enabled()
+                        assert (x * x).parents == ()
+                else:
+                    assert (x * 2).parents != () and is_grad_enabled()
+
+        return run
+
+    run_threads(*(worker(k) for k in range(6)))
+    assert type(grad_mode._mode) is grad_mode._GradMode  # back on the fast path
+    assert is_grad_enabled()
+
+
+def test_a_thread_started_inside_no_grad_records():
+    result = []
+    with no_grad():
+        t = threading.Thread(target=lambda: result.append((Value(1.0) * 2).parents != ()))
+        t.start()
+        t.join()
+    assert result == [True]
+
+
+def test_the_decorator_used_from_several_threads_at_once(switch_often):
+    @no_grad()
+    def forward(v: Value) -> Value:
+        return (v * v).tanh()
+
+    def worker() -> None:
+        v = Value(0.5)
+        for _ in range(300):
+            assert forward(v).parents == ()
+            assert (v * v).parents == (v, v)
+
+    run_threads(*(worker for _ in range(4)))
+    assert is_grad_enabled()
+
+
+def test_numerical_grad_in_one_thread_does_not_stop_another_recording(switch_often):
+    # numerical_grad runs f under no_grad(); before, that switched recording off
+    # for every thread, and graphs built meanwhile elsewhere lost their edges.
+    w = Value(0.3)
+    stop = threading.Event()
+
+    def checker() -> None:
+        while not stop.is_set():
+            numerical_grad(lambda: (w * w).tanh() * 3.0, [w])
+
+    def builder() -> None:
+        try:
+            for _ in range(2000):
+                a = Value(1.5)
+                y = (a * 2.0 + 1.0).tanh()
+                y.backward()
+                assert a.grad != 0.0 and y.parents != ()
+        finally:
+            stop.set()
+
+    run_threads(checker, builder)
 
 
 # ---------------------------------------------------------------- backward
