@@ -59,6 +59,15 @@ class Value:
     >>> y.backward()
     >>> a.grad, b.grad
     (-2.0, 2.0)
+
+    ``inf`` and ``nan`` are accepted as data, as in PyTorch, and follow IEEE
+    arithmetic: in every op (``relu`` and ``log`` included) a nan operand gives
+    a nan result, and nan for each local derivative that depends on it (IEEE's
+    one exception: ``x ** 0`` is 1.0); ``exp(-inf)`` is 0.0, ``tanh(inf)`` is
+    1.0 with derivative 0.0. The errors are for finite operands outside an
+    op's domain: ``log`` of a value <= 0 (``-inf`` too), ``/`` by zero, a negative
+    base with a finite non-integer exponent, a zero base with a negative
+    exponent, ``exp`` of a finite value above 709.78 (its result would be inf).
     """
 
     # The edges live in the node itself, not in tuples, so a node is one object
@@ -256,7 +265,7 @@ class Value:
     def log(self) -> Value:
         """Natural logarithm; the value must be > 0."""
         a = self.data
-        if not a > 0.0:
+        if a <= 0.0:  # nan passes: log(nan) is nan
             raise ValueError(f"log: needs a value > 0, got {_describe(self)}")
         # d log(a) = 1/a
         return _unary(Value, math.log(a), self, 1.0 / a, "log")
@@ -284,7 +293,9 @@ class Value:
         # d relu = 1 where x > 0, else 0
         if a > 0.0:
             return _unary(Value, a, self, 1.0, "relu")
-        return _unary(Value, 0.0, self, 0.0, "relu")
+        if a <= 0.0:
+            return _unary(Value, 0.0, self, 0.0, "relu")
+        return _unary(Value, a, self, a, "relu")  # nan: nan, with a nan derivative
 
     # ------------------------------------------- numbers on the left-hand side
     def __radd__(self, other: Number) -> Value:
@@ -318,7 +329,9 @@ _LEAF = -1
 _MANY = object()  # _p1 of an op with three or more inputs
 # Backward passes take turns: two at once over shared nodes (a model's
 # parameters, trained from several threads) would mix their sums. About 0.1 us
-# a pass. Reentrant, so a pass started from a signal handler waits for nothing.
+# a pass. Reentrant: a pass started from a signal handler in the middle of
+# another runs at once (sharing nodes with it would mix their sums; a deadlock
+# would be worse).
 # The body of `with _pass_lock:` holds no try statement: the NOP that opens a
 # try is covered by no exception handler in CPython 3.11, so an exception a
 # tracer raises there would skip the with's exit and leave the lock held.
@@ -435,7 +448,10 @@ def _check_fields(nodes: Sequence[Value], who: str, fields: Sequence[str] = ("da
 def _constant(x: object, op: str, other: Value) -> Value:
     """A leaf Value for a plain number met by ``op``; a clear TypeError for anything else."""
     if type(x) is float or type(x) is int or (isinstance(x, Real) and not isinstance(x, bool)):
-        return _unary(Value, float(x), None, 0.0, "")  # no input: a leaf
+        try:
+            return _unary(Value, float(x), None, 0.0, "")  # no input: a leaf
+        except OverflowError:  # an int beyond a float's range
+            _as_float(x, f"{op}: the number operand with Value {_describe(other)}")
     raise TypeError(
         f"{op}: unsupported operand {x!r} of type {type(x).__name__} with Value {_describe(other)}; "
         "use a Value, an int or a float"
@@ -446,10 +462,15 @@ def _checked_edges(
     parents: Sequence[Value], local_grads: Sequence[float], op: str
 ) -> tuple[tuple[Value, ...], tuple[float, ...]]:
     """``from_op``'s arguments checked (one local gradient per parent, parents are Values) and as tuples."""
+    if type(op) is not str:
+        raise TypeError(
+            f"Value.from_op(op): the op's display name must be a str, got {_short_repr(op)} of type "
+            f"{type(op).__name__}; pass a name such as \"softplus\""
+        )
     if type(parents) is not tuple:
-        parents = tuple(parents)
+        parents = _as_tuple(parents, "parents", "Values", op)
     if type(local_grads) is not tuple:
-        local_grads = tuple(local_grads)
+        local_grads = _as_tuple(local_grads, "local_grads", "numbers", op)
     if len(parents) != len(local_grads):
         raise ValueError(
             f"Value.from_op({op!r}): {len(parents)} parents but {len(local_grads)} local gradients;"
@@ -459,6 +480,21 @@ def _checked_edges(
         if not isinstance(p, Value):
             raise TypeError(f"Value.from_op({op!r}): parents[{i}] is {p!r}, not a Value")
     return parents, tuple(_as_float(g, f"Value.from_op({op!r}) local_grads") for g in local_grads)
+
+
+def _as_tuple(items: object, name: str, kind: str, op: str) -> tuple:  # type: ignore[type-arg]
+    """``from_op``'s ``parents`` or ``local_grads`` as a tuple; a TypeError naming the argument if not a sequence."""
+    if isinstance(items, (Value, str)) or not hasattr(items, "__iter__"):
+        if isinstance(items, Value):
+            given = f"the single Value {_describe(items)}"
+        else:
+            given = f"{_short_repr(items)} of type {type(items).__name__}"
+        one = "(x,)" if name == "parents" else "(g,)"
+        raise TypeError(
+            f"Value.from_op({op!r}): {name} must be a sequence of {kind}, one per input, got {given}; "
+            f"for a single input write a tuple of one: {one}"
+        )
+    return tuple(items)  # type: ignore[call-overload]
 
 
 def _power(a: float, c: float, op: str, operand: Value) -> float:
@@ -472,7 +508,7 @@ def _power(a: float, c: float, op: str, operand: Value) -> float:
 def _power_and_slope(base: Value, c: float, op: str, exponent_text: str) -> tuple[float, float]:
     """``base.data ** c`` and its derivative with respect to the base, after checking the domain."""
     a = base.data
-    if a < 0.0 and not c.is_integer():
+    if a < 0.0 and not c.is_integer() and math.isfinite(c):  # (-8) ** nan is nan, (-8) ** inf is inf
         raise ValueError(
             f"{op}: a negative base {_describe(base)} has no real power {exponent_text}; "
             "use an integer exponent or a positive base"
