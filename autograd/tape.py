@@ -30,7 +30,7 @@ the graph is not the recorded one.
 >>> w = Value(-3.0, label="w")
 >>> tape = record(lambda x, y: (x * y + w).tanh(), [1.0, 2.0], params=[w])
 >>> tape
-Tape(2 inputs, 1 parameters, 3 ops, 1 output)
+Tape(2 inputs, 1 parameter, 3 ops, 1 output)
 >>> tape.forward([1.0, 2.0]) == (Value(1.0) * Value(2.0) + w).tanh().data
 True
 >>> out = tape.gradient([0.5, 4.0])     # new inputs: no Values made, no graph walked
@@ -507,7 +507,7 @@ def _floats(values: object, count: int | None, what: str, who: str) -> list[floa
     return xs
 
 
-def _param_data(params: list[Value], who: str) -> list[float]:
+def _param_data(params: Sequence[Value], who: str) -> list[float]:
     data = [p.data for p in params]
     total = sum(data)
     if total - total != 0.0:
@@ -544,7 +544,7 @@ class Tape:
         self._fn = fn
         self._graph = graph
         self._plan = _Plan(graph, n_inputs, len(params), input_grads, "record")
-        self.params = params
+        self.params = tuple(params)  # read at every replay; their .grad gets the gradients
         self.n_inputs = n_inputs
         self.n_outputs = len(graph.outputs)
         self.input_grads = input_grads
@@ -557,10 +557,13 @@ class Tape:
         self._batched: BatchedTape | None = None
 
     def __repr__(self) -> str:
-        s = "" if self.n_outputs == 1 else "s"
-        return (
-            f"Tape({self.n_inputs} inputs, {len(self.params)} parameters, {self.size} ops, {self.n_outputs} output{s})"
+        counts = (
+            (self.n_inputs, "input"),
+            (len(self.params), "parameter"),
+            (self.size, "op"),
+            (self.n_outputs, "output"),
         )
+        return "Tape(" + ", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts) + ")"
 
     # ------------------------------------------------------------- replaying
     def forward(self, inputs: Sequence[float]) -> Outputs:
@@ -574,14 +577,7 @@ class Tape:
         xs = _floats(inputs, self.n_inputs, "inputs", who)
         pd = _param_data(self.params, who)
         self._tick(xs)
-        if self._forward is None:
-            source = self._plan.source(gradient=False, numpy=False, input_grads=False)
-            self._forward = _compile(source, NAMESPACE)
-        try:
-            out = self._forward(xs, pd)
-        except _REPLAY_ERRORS as err:
-            self._diagnose(xs, pd, who, err)
-        return out[0] if self._graph.single else out  # type: ignore[no-any-return]
+        return self._replay_forward(xs, pd, who)
 
     def gradient(self, inputs: Sequence[float], output_grads: Sequence[float] | None = None) -> Gradient:
         """Output(s) and gradients at ``inputs``; changes no ``.grad``.
@@ -642,7 +638,12 @@ class Tape:
             )
 
     def batched(self) -> BatchedTape:
-        """The same tape over a batch: NumPy arrays, one per node (needs NumPy)."""
+        """The same tape over a batch: NumPy arrays, one per node (needs NumPy; made once, then kept).
+
+        >>> batch = record(lambda x, y: x * y, [1.0, 1.0]).batched()
+        >>> batch.forward([[1.0, 2.0], [3.0, 4.0]]).tolist()
+        [2.0, 12.0]
+        """
         if self._batched is None:
             self._batched = BatchedTape(self)
         return self._batched
@@ -662,6 +663,15 @@ class Tape:
                 )
             return [1.0]
         return _floats(output_grads, self.n_outputs, "output_grads", who)
+
+    def _replay_forward(self, xs: list[float], pd: list[float], who: str) -> Outputs:
+        if self._forward is None:  # written and compiled at the first forward-only replay
+            self._forward = _compile(self._plan.source(gradient=False, numpy=False, input_grads=False), NAMESPACE)
+        try:
+            out = self._forward(xs, pd)
+        except _REPLAY_ERRORS as err:
+            self._diagnose(xs, pd, who, err)
+        return out[0] if self._graph.single else out  # type: ignore[no-any-return]
 
     def _replay(self, xs: list[float], pd: list[float], seeds: list[float], who: str) -> Gradient:
         try:
@@ -834,7 +844,11 @@ class BatchedTape:
         return f"BatchedTape({self.tape!r})"
 
     def forward(self, rows: Any) -> Array:
-        """The outputs for every row: shape (B,), or (B, outputs) for several outputs."""
+        """The outputs for every row: shape (B,), or (B, outputs) for several outputs.
+
+        >>> record(lambda x: x.exp(), [0.0]).batched().forward([[0.0], [1.0]]).round(6).tolist()
+        [1.0, 2.718282]
+        """
         who = "BatchedTape.forward"
         np = self._np
         table = self._table(rows, who)
@@ -843,8 +857,9 @@ class BatchedTape:
         try:
             with np.errstate(all="raise", under="ignore"):
                 out = self._forward(np.ascontiguousarray(table.T), pd)
-        except _REPLAY_ERRORS:  # some row needs the plain path's error, or its inf and nan
-            return np.array([self.tape.forward(row) for row in table.tolist()], dtype=float)  # type: ignore[no-any-return]
+        except _REPLAY_ERRORS:  # some row needs the plain path's error, or its inf and nan: row by row
+            rows_out = [self.tape._replay_forward(row, pd, f"{who} (row {r})") for r, row in enumerate(table.tolist())]
+            return np.array(rows_out, dtype=float)  # type: ignore[no-any-return]
         return self._columns(out, len(table), self.tape._graph.single)
 
     def gradient(self, rows: Any, output_grads: Any = None) -> BatchedGradient:
@@ -853,6 +868,11 @@ class BatchedTape:
         ``output_grads``: the weight of each row's output(s), shape (B,) or
         (B, outputs); ones by default (for a single output). The parameters'
         gradients are summed over the rows.
+
+        >>> w = Value(3.0)
+        >>> out = record(lambda x: w * x * x, [1.0], [w]).batched().gradient([[1.0], [2.0]], [0.5, 0.5])
+        >>> out.value.tolist(), out.inputs.tolist(), out.params.tolist()   # params: (1 + 4) / 2
+        ([3.0, 12.0], [[3.0], [6.0]], [2.5])
         """
         who = "BatchedTape.gradient"
         np = self._np
@@ -872,7 +892,12 @@ class BatchedTape:
         )
 
     def backward(self, rows: Any, output_grads: Any = None) -> Array:
-        """Replay every row and add the parameters' gradients (summed over the rows) to their ``.grad``."""
+        """Replay every row and add the parameters' gradients (summed over the rows) to their ``.grad``.
+
+        >>> w = Value(3.0)
+        >>> record(lambda x: w * x, [1.0], [w]).batched().backward([[1.0], [2.0]]).tolist(), w.grad
+        ([3.0, 6.0], 3.0)
+        """
         result = self.gradient(rows, output_grads)
         for p, g in zip(self.tape.params, result.params.tolist(), strict=True):
             p.grad += g

@@ -109,11 +109,27 @@ class CompiledLoss:
         return f"CompiledLoss({self.model!r}, {getattr(self.loss, '__name__', self.loss)!r}, {kind})"
 
     def __call__(self, inputs: Any, targets: Any) -> float:
-        """The loss at ``inputs`` (one row of numbers per example) and ``targets`` (one per example)."""
+        """The loss at ``inputs`` (one row of numbers per example) and ``targets`` (one per example).
+
+        >>> from nn import MLP, mse_loss
+        >>> model = MLP(1, [1], activation="linear", seed=0)
+        >>> plain = mse_loss([model([1.0]), model([2.0])], [0.0, 0.0])
+        >>> CompiledLoss(model, mse_loss)([[1.0], [2.0]], [0.0, 0.0]) == plain.data
+        True
+        """
         return self._run(inputs, targets, "CompiledLoss", gradient=False)
 
     def backward(self, inputs: Any, targets: Any) -> float:
-        """The loss, and its gradient added to every parameter's ``.grad`` (zero them first, as usual)."""
+        """The loss, and its gradient added to every parameter's ``.grad`` (zero them first, as usual).
+
+        >>> from nn import MLP, mse_loss
+        >>> model = MLP(1, [1], activation="linear", seed=0)
+        >>> model.layers[0].neurons[0].w[0].data, model.layers[0].neurons[0].b.data = 2.0, 0.0
+        >>> CompiledLoss(model, mse_loss).backward([[1.0], [3.0]], [0.0, 0.0])   # ((2*1)^2 + (2*3)^2) / 2
+        20.0
+        >>> [p.grad for p in model.parameters()]                                  # d/dw = (2*2*1 + 2*6*3) / 2
+        [20.0, 8.0]
+        """
         return self._run(inputs, targets, "CompiledLoss.backward", gradient=True)
 
     # ------------------------------------------------------------------ inside

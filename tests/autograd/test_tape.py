@@ -283,8 +283,10 @@ def test_domain_errors_at_replay_are_the_engines_own_errors(fn, inputs, error, m
         tape.gradient(inputs)
     with pytest.raises(error, match=message):
         tape.forward(inputs)
-    with pytest.raises(error, match=r"\(row 1\)" if error is not OverflowError else "overflows"):
+    with pytest.raises(error, match=r"BatchedTape\.gradient \(row 1\): at node \d+ of the tape: "):
         tape.batched().gradient([[3.0], inputs])
+    with pytest.raises(error, match=r"BatchedTape\.forward \(row 1\): at node \d+ of the tape: "):
+        tape.batched().forward([[3.0], inputs])
     with pytest.raises(error):  # the plain path raises the same
         fn(Value(inputs[0]))
 
