@@ -30,7 +30,7 @@ from numbers import Real
 from typing import Any
 
 from autograd import Value, no_grad, record
-from autograd.tape import INSTALL_NUMPY, Tape, TapeError
+from autograd.tape import INSTALL_NUMPY, BatchedTape, Tape, TapeError
 from nn.losses import _sum
 from nn.module import Module
 
@@ -193,6 +193,8 @@ class CompiledLoss:
                 self._penalty = record(self._penalty_term, [], self.params, input_grads=False)
         batch = tape.batched()
         n = len(rows)
+        if not self._checked_mean and n >= 2:  # (for one row, a mean and a sum agree)
+            self._check_mean(batch, table[:4], who)
         if gradient:
             # every example's term gets d loss / d term = 1 / n, as the mean's division gives it
             seeds = np.zeros((n, 2))
@@ -210,24 +212,25 @@ class CompiledLoss:
                 loss = loss + penalty.value
             else:
                 loss = loss + self._penalty.forward([])
-        if not self._checked_mean:
-            self._check_mean(rows, labels, loss, who)
         if gradient:
             for p, g in zip(self.params, grads, strict=True):
                 p.grad += g
         self.predictions = values[:, 1].tolist()
         return float(loss)
 
-    def _check_mean(self, rows: list[list[float]], labels: list[float], loss: float, who: str) -> None:
-        """Once: the batched loss must be the plain path's, which it is only for a mean of per-example terms."""
+    def _check_mean(self, batch: BatchedTape, table: Any, who: str) -> None:
+        """Once, on a few rows: the batched loss must be the plain path's, as it is for a mean of per-example terms."""
+        rows = table.tolist()
+        width = len(rows[0]) - 1
+        batched = functools.reduce(operator.add, batch.forward(table)[:, 0].tolist()) / len(rows)
         with no_grad():
-            plain = self.loss([self._predict([Value(x) for x in row]) for row in rows], [Value(t) for t in labels])
-            if self.alpha:
-                plain = plain + self._penalty_term()
-        if not abs(plain.data - loss) <= 1e-12 * max(1.0, abs(plain.data)):
+            preds = [self._predict([Value(x) for x in row[:width]]) for row in rows]
+            plain = self.loss(preds, [Value(row[width]) for row in rows]).data
+        if not abs(plain - batched) <= 1e-12 * max(1.0, abs(plain)):
             raise TapeError(
-                f"{who}: the batched loss {loss!r} is not the plain path's {plain.data!r}: {self.loss!r} is not "
-                "the mean of a term per example; use CompiledLoss(..., batched=False), which records it whole"
+                f"{who}: on the first {len(rows)} rows the batched loss is {batched!r} and the plain path's "
+                f"{plain!r}: {getattr(self.loss, '__name__', self.loss)!r} is not the mean of a term per example; "
+                "use CompiledLoss(..., batched=False), which records it whole"
             )
         self._checked_mean = True
 
