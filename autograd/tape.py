@@ -431,9 +431,12 @@ class _Plan:
         return f"{local} * {upstream}.sum()"
 
 
+_rule_for = functools.cache(rule_for)  # a graph repeats a few op names many times; never mutated
+
+
 def _rule(graph: _Graph, i: int, who: str) -> tuple[Rule, dict[str, float]]:
     """The rule of op node ``i``, or a TapeError naming the op when it has none."""
-    found = rule_for(graph.ops[i])
+    found = _rule_for(graph.ops[i])
     if found is None or found[0].arity != len(graph.parents[i]):
         label = f" (label {graph.labels[i]!r})" if graph.labels[i] else ""
         raise TapeError(
