@@ -69,23 +69,19 @@ def test_forward_and_gradients_agree_with_micrograd():
     assert ours_grads == pytest.approx(their_grads, rel=1e-12, abs=1e-15)
 
 
-def micrograd_moons_demo(seed: int, *, compiled: bool) -> float:
+def micrograd_moons_demo(seed: int) -> float:
     """micrograd's demo on gradtrace: 100 moons points (noise 0.1), the SVM max-margin loss with
     1e-4 L2, SGD at 1.0 - 0.9 k / 100 for 100 steps. The accuracy after the last step.
 
-    ``compiled``: the loss and its gradients replayed from a tape (nn.CompiledLoss, tested in
-    test_compiled.py to give the plain path's numbers), instead of 100 graphs of Values a step."""
+    The loss and its gradients are replayed from a tape (nn.CompiledLoss, tested in
+    test_compiled.py to give the plain path's numbers) instead of 100 graphs of Values a step."""
     X, y = make_moons(100, 0.1, seed=seed)
     model = MLP(2, [16, 16, 1], activation="relu", output_activation="linear", init="micrograd", seed=seed)
     params = model.parameters()
-    step = CompiledLoss(model, hinge_loss, alpha=1e-4) if compiled else None
+    step = CompiledLoss(model, hinge_loss, alpha=1e-4)
     for k in range(100):
         model.zero_grad()
-        if step is not None:
-            step.backward(X, y)
-        else:
-            loss = hinge_loss([model(list(x)) for x in X], y, alpha=1e-4, params=params)
-            loss.backward()
+        step.backward(X, y)
         lr = 1.0 - 0.9 * k / 100
         for p in params:
             p.data -= lr * p.grad
@@ -96,7 +92,7 @@ def micrograd_moons_demo(seed: int, *, compiled: bool) -> float:
 def test_micrograd_init_learns_the_moons_demo_for_at_least_7_of_8_seeds():
     # Replayed from a tape, so eight trainings take seconds; the plain path trains the same
     # demo to 100% in notebooks/03_training_xor_and_the_moons.ipynb, which the suite runs.
-    accuracies = [micrograd_moons_demo(seed, compiled=True) for seed in range(8)]
+    accuracies = [micrograd_moons_demo(seed) for seed in range(8)]
     perfect = sum(acc == 1.0 for acc in accuracies)
     assert perfect >= 7, f"100% accuracy for {perfect} of 8 seeds: {accuracies}"
     assert min(accuracies) >= 0.95, accuracies
