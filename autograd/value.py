@@ -49,7 +49,10 @@ class Value:
     # _p0 None, a unary op _p1 None, an op with more inputs _p1 _MANY and tuples
     # in _p0, _d0. _seq: creation number of a node made by an op (its parents
     # have smaller ones), _LEAF for leaves. _earlier: backward()'s scratch.
-    __slots__ = ("data", "grad", "label", "op", "_p0", "_p1", "_d0", "_d1", "_seq", "_earlier")
+    # _group: set only on the output of a named group (see groups.py); ops
+    # never set it, so it costs nothing when a node is made: read it with
+    # getattr(v, "_group", None).
+    __slots__ = ("data", "grad", "label", "op", "_p0", "_p1", "_d0", "_d1", "_seq", "_earlier", "_group")
 
     data: float
     grad: float
@@ -61,6 +64,7 @@ class Value:
     _d1: float
     _seq: int
     _earlier: float | None
+    _group: object
 
     def __init__(self, data: Number, label: str = "") -> None:
         self.data = _as_float(data, "Value(data)")
