@@ -77,7 +77,10 @@ class Value:
     # in _p0, _d0. _seq: creation number of a node made by an op (its parents
     # have smaller ones), _LEAF for leaves. _pass_grad: backward()'s scratch,
     # the gradient of the pass under way; None outside a pass.
-    __slots__ = ("data", "grad", "label", "op", "_p0", "_p1", "_d0", "_d1", "_seq", "_pass_grad")
+    # _group: set only on the output of a named group (see groups.py); ops
+    # never set it, so it costs nothing when a node is made: read it with
+    # getattr(v, "_group", None).
+    __slots__ = ("data", "grad", "label", "op", "_p0", "_p1", "_d0", "_d1", "_seq", "_pass_grad", "_group")
 
     data: float
     grad: float
@@ -89,6 +92,7 @@ class Value:
     _d1: float
     _seq: int
     _pass_grad: Any  # a float during a pass (the sum so far), None outside one
+    _group: object
 
     def __init__(self, data: Number, label: str = "") -> None:
         self.data = _as_float(data, "Value(data)")
