@@ -38,12 +38,17 @@ __all__ = [
     "CURRENT",
     "SENDER",
     "RECEIVER",
+    "CLUSTER_BORDER",
+    "CLUSTER_FILL",
+    "CLUSTER_TEXT",
     "grad_fill",
     "grad_strength",
 ]
 
-# Light tints of Okabe-Ito sky blue, yellow and bluish green for fills; the full colours for borders.
-ROLE_FILL = {"leaf": "#d4ecfa", "parameter": "#faf5c0", "root": "#c2eadd", "interior": "#ffffff"}
+# Tints of Okabe-Ito sky blue (35%), yellow (50%) and bluish green (40%) for fills, chosen so that
+# every two role fills differ by a CIELAB distance of at least 12 also under simulated protanopia,
+# deuteranopia and tritanopia (tests/autograd/test_palette.py); the full colours for borders.
+ROLE_FILL = {"leaf": "#c4e5f7", "parameter": "#f8f2a0", "root": "#99d8c7", "interior": "#ffffff"}
 ROLE_BORDER = {"leaf": "#56b4e9", "parameter": "#b8a800", "root": "#009e73", "interior": "#4d4d4d"}
 OP_FILL = "#f2f2f2"
 EDGE = "#808080"
@@ -55,6 +60,10 @@ NAN_FILL = "#b3b3b3"  # a nan gradient: grey, neither sign
 CURRENT = "#d55e00"  # vermillion: the edge (and op) of the current backward step
 SENDER = "#0072b2"  # blue: the node whose gradient flows back in this step
 RECEIVER = "#d55e00"  # vermillion: the node that receives it
+
+CLUSTER_BORDER = "#999999"  # the frame of a group (a neuron, a layer) drawn around its ops
+CLUSTER_FILL = "#f7f7f7"  # a layer's frame is lightly filled, so its neurons' frames stand out
+CLUSTER_TEXT = "#4d4d4d"
 
 
 def grad_strength(g: float, largest: float, *, log: bool = True, decades: float = 6.0) -> float:
@@ -84,7 +93,7 @@ def grad_fill(g: float, largest: float, *, log: bool = True) -> tuple[str, bool]
     """The fill colour of gradient ``g`` and whether text on it should be white.
 
     >>> grad_fill(1.0, 1.0), grad_fill(-1.0, 1.0), grad_fill(0.0, 1.0)
-    (('#e66101', True), ('#5e3c99', True), ('#ffffff', False))
+    (('#e66101', False), ('#5e3c99', True), ('#ffffff', False))
     """
     if math.isnan(g):
         return NAN_FILL, False
@@ -92,5 +101,12 @@ def grad_fill(g: float, largest: float, *, log: bool = True) -> tuple[str, bool]
     if t == 0.0:
         return "#ffffff", False
     base = POSITIVE if g > 0 else NEGATIVE
-    r, gr, b = (round(255 + (c - 255) * t) for c in base)
-    return f"#{r:02x}{gr:02x}{b:02x}", t > 0.6
+    rgb = [round(255 + (c - 255) * t) for c in base]
+    return "#{:02x}{:02x}{:02x}".format(*rgb), _white_reads_better(rgb)
+
+
+def _white_reads_better(rgb: list[int]) -> bool:
+    """Whether white text has more contrast than black on this fill (WCAG relative luminance)."""
+    lin = [c / 255 / 12.92 if c <= 10 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in rgb]
+    y = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    return 1.05 / (y + 0.05) > (y + 0.05) / 0.05
