@@ -26,6 +26,7 @@ role moves to the border. Gradients use a symmetric-log scale by default, so
 from __future__ import annotations
 
 import math
+from typing import Iterable
 
 __all__ = [
     "ROLE_FILL",
@@ -42,6 +43,7 @@ __all__ = [
     "CLUSTER_FILL",
     "CLUSTER_TEXT",
     "grad_fill",
+    "log_decades",
     "grad_strength",
 ]
 
@@ -64,6 +66,20 @@ RECEIVER = "#d55e00"  # vermillion: the node that receives it
 CLUSTER_BORDER = "#999999"  # the frame of a group (a neuron, a layer) drawn around its ops
 CLUSTER_FILL = "#f7f7f7"  # a layer's frame is lightly filled, so its neurons' frames stand out
 CLUSTER_TEXT = "#4d4d4d"
+
+
+def log_decades(grads: Iterable[float], least: int = 6, most: int = 15) -> int:
+    """How many decades the log scale spans for these gradients: from the largest |grad| down to the
+    smallest one that is not 0, at least ``least`` and at most ``most``.
+
+    >>> log_decades([1.0, 0.5]), log_decades([2.76, 3.2e-13]), log_decades([1.0, 1e-30])
+    (6, 13, 15)
+    """
+    sizes = [abs(g) for g in grads if g != 0.0 and math.isfinite(g)]
+    if not sizes:
+        return least
+    span = math.log10(max(sizes) / min(sizes))
+    return int(min(max(math.ceil(span - 1e-9), least), most))
 
 
 def grad_strength(g: float, largest: float, *, log: bool = True, decades: float = 6.0) -> float:
@@ -89,15 +105,15 @@ def grad_strength(g: float, largest: float, *, log: bool = True, decades: float 
     return max(1.0 - below / (decades + 1.0), 1.0 / (decades + 1.0))
 
 
-def grad_fill(g: float, largest: float, *, log: bool = True) -> tuple[str, bool]:
-    """The fill colour of gradient ``g`` and whether text on it should be white.
+def grad_fill(g: float, largest: float, *, log: bool = True, decades: float = 6.0) -> tuple[str, bool]:
+    """The fill colour of gradient ``g`` and whether text on it should be white (see :func:`grad_strength`).
 
     >>> grad_fill(1.0, 1.0), grad_fill(-1.0, 1.0), grad_fill(0.0, 1.0)
     (('#e66101', False), ('#5e3c99', True), ('#ffffff', False))
     """
     if math.isnan(g):
         return NAN_FILL, False
-    t = grad_strength(g, largest, log=log)
+    t = grad_strength(g, largest, log=log, decades=decades)
     if t == 0.0:
         return "#ffffff", False
     base = POSITIVE if g > 0 else NEGATIVE

@@ -334,6 +334,7 @@ def _draw(
     for g in groups:
         is_param.update(g.params)
     scale = _grad_scale(shown) if settings.color_by_grad else 0.0
+    decades = palette.log_decades(shown)  # from the largest |grad| down to the smallest that is not 0
     horizontal = settings.rankdir in ("LR", "RL")  # then {} turns the record's fields into one row
     copied = {item.index for item in view.items if isinstance(item, NodeItem) and item.kind == "copy"}
     names = node_names(order) if copied else []
@@ -374,7 +375,7 @@ def _draw(
         filled = {"style": "rounded,filled", "fillcolor": palette.CLUSTER_FILL} if group.kind == "layer" else {}
         sub.attr(
             id=f"cluster_g{c}", label=_plain_text(_shortened(group.name, MAX_LABEL)), labeljust="l",
-            fontsize="10", fontcolor=palette.CLUSTER_TEXT, color=palette.CLUSTER_BORDER,
+            fontsize="10", fontcolor=palette.CLUSTER_TEXT, color=palette.CLUSTER_BORDER, labelloc="t", peripheries="1",
             **({"style": "rounded"} | filled),
         )
         bodies[c] = sub
@@ -386,7 +387,7 @@ def _draw(
         label = f"{_record_text(_shortened(name, MAX_LABEL))}|data {number(v.data)}|grad {number(shown[i])}"
         attrs = {"id": node_id, "style": "filled,dashed" if shown[i] == 0.0 else "filled"}
         if settings.color_by_grad:
-            fill, dark = palette.grad_fill(shown[i], scale, log=settings.log)
+            fill, dark = palette.grad_fill(shown[i], scale, log=settings.log, decades=decades)
             attrs.update(fillcolor=fill, color=palette.ROLE_BORDER[role], penwidth="2")
             if dark:
                 attrs["fontcolor"] = "white"
@@ -430,7 +431,7 @@ def _draw(
             role = "root" if n - 1 in outs else "interior"
             if settings.color_by_grad:
                 strongest = max(out_grads, key=lambda x: (not math.isnan(x), abs(x)))
-                fill, dark = palette.grad_fill(strongest, scale, log=settings.log)
+                fill, dark = palette.grad_fill(strongest, scale, log=settings.log, decades=decades)
                 attrs.update(fillcolor=fill, color=palette.ROLE_BORDER[role], penwidth="2")
                 if dark:
                     attrs["fontcolor"] = "white"
@@ -463,15 +464,18 @@ def _draw(
 
     show_legend = settings.legend
     if show_legend is None:
-        show_legend = settings.color_by_grad or bool(view.boxes) or settings.params is not None
+        show_legend = settings.color_by_grad or bool(view.boxes)
     if show_legend:
-        rows = _legend(view, settings, scale, is_param, edge is not None, bool(copied))
-        if title is not None:
-            text = _html_text(_shortened(title, MAX_TITLE))
-            rows.insert(0, f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="13">{text}</FONT></TD></TR>')
-        table = f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0">{"".join(rows)}</TABLE>'
-        g.attr(label=f"<{table}>", labelloc="t" if title is not None else "b", labeljust="l")
-    elif title is not None:
+        # the legend is the label of a frameless cluster around the whole drawing, at its bottom (a
+        # table of its own: sharing the graph's label with a wide title would stretch its cells)
+        rows = _legend(view, settings, scale, decades, is_param, edge is not None, bool(copied))
+        frame = graphviz.Digraph(name="cluster_legend")
+        frame.attr(id="legend", label=f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0">{"".join(rows)}</TABLE>>',
+                   labelloc="b", labeljust="l", peripheries="0")
+        frame.body += g.body
+        g.body[:] = []
+        g.subgraph(frame)
+    if title is not None:
         g.attr(label=_plain_text(_shortened(title, MAX_TITLE)), labelloc="t", labeljust="l", fontsize="13")
     return g
 
@@ -524,17 +528,26 @@ def _short_name(label: str, group_name: str) -> str:
 
 
 # ------------------------------------------------------------------ legend
+def _swatch(fill: str, border: str, *, width: int = 1, style: str = "", text: str = "") -> str:
+    """One cell of the legend: a small box in these colours, empty (of a fixed size) or holding ``text``."""
+    size = 'WIDTH="18" HEIGHT="12" FIXEDSIZE="TRUE"' if not text else 'HEIGHT="12"'
+    looks = f' STYLE="{style}"' if style else ""
+    return f'<TD BGCOLOR="{fill}" COLOR="{border}" BORDER="{width}" {size}{looks}>{text}</TD>'
+
+
+def _words(text: str) -> str:
+    return f'<TD ALIGN="LEFT"><FONT POINT-SIZE="10">{_html_text(text)}</FONT></TD>'
+
+
 def _legend(
-    view: View, settings: _Settings, scale: float, is_param: set[int], stepping: bool, copies: bool
+    view: View, settings: _Settings, scale: float, decades: int, is_param: set[int], stepping: bool, copies: bool
 ) -> list[str]:
     """Rows of an HTML-like table that explain the colours and shapes used in this drawing."""
-    swatch = '<TD BGCOLOR="{fill}" COLOR="{border}" BORDER="{width}" WIDTH="16" HEIGHT="12"{style}></TD>'
-    text = '<TD ALIGN="LEFT"><FONT POINT-SIZE="10">{}</FONT></TD>'
     cells: list[str] = []
 
     def entry(fill: str, border: str, words: str, width: int = 1, style: str = "") -> None:
-        cells.append(swatch.format(fill=fill, border=border, width=width, style=f' STYLE="{style}"' if style else ""))
-        cells.append(text.format(_html_text(words)))
+        cells.append(_swatch(fill, border, width=width, style=style))
+        cells.append(_words(words))
 
     roles = [("root", "output"), ("parameter", "parameter"), ("leaf", "input"), ("interior", "result")]
     n = len(view.order)
@@ -560,24 +573,25 @@ def _legend(
         entry("#ffffff", palette.RECEIVER, "receives it", 3)
     rows = [f'<TR>{"".join(cells)}</TR>']
     if settings.color_by_grad:
-        rows.append(_scale_row(scale, settings.log, swatch))
-    return [f'<TR><TD ALIGN="LEFT"><TABLE BORDER="0" CELLSPACING="2" CELLPADDING="1">{row}</TABLE></TD></TR>'
+        rows.append(_scale_row(scale, settings.log, decades))
+    return [f'<TR><TD ALIGN="LEFT"><TABLE ALIGN="LEFT" BORDER="0" CELLSPACING="3" CELLPADDING="1">{row}</TABLE></TD></TR>'
             for row in rows]
 
 
-def _scale_row(scale: float, log: bool, swatch: str) -> str:
-    """The gradient colour key: swatches from the most negative to the most positive gradient, with numbers."""
+def _scale_row(scale: float, log: bool, decades: int) -> str:
+    """The gradient colour key: swatches from the most negative to the most positive gradient, with numbers.
+
+    On the log scale: the largest |grad|, then a third, two thirds and all of ``decades`` decades below it.
+    """
     if scale == 0.0 or not math.isfinite(scale):
-        return '<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10">grad colour: no gradient other than 0 to scale by</FONT></TD></TR>'
-    ratios = (1.0, 1e-2, 1e-4, 1e-6) if log else (1.0, 0.5)
+        return f"<TR>{_words('grad colour: no gradient other than 0 to scale by')}</TR>"
+    ratios = tuple(10.0 ** -round(decades * k / 3) for k in range(4)) if log else (1.0, 0.5)
     values = [-scale * r for r in ratios] + [0.0] + [scale * r for r in reversed(ratios)]
-    cells = [f'<TD ALIGN="LEFT"><FONT POINT-SIZE="10">grad ({"log" if log else "linear"} scale):</FONT></TD>']
+    cells = [_words(f"grad ({'log' if log else 'linear'} scale):")]
     for x in values:
-        fill, dark = palette.grad_fill(x, scale, log=log)
-        box = swatch.format(fill=fill, border=palette.ROLE_BORDER["interior"], width=1, style="")
-        cells.append(box.replace("></TD>", f'><FONT POINT-SIZE="8" COLOR="{"white" if dark else "black"}">'
-                                           f"{_html_text(format_number(x))}</FONT></TD>")
-                     .replace('WIDTH="16"', 'WIDTH="44"'))
+        fill, white = palette.grad_fill(x, scale, log=log, decades=decades)
+        number = f'<FONT POINT-SIZE="8" COLOR="{"white" if white else "black"}">{_html_text(format_number(x))}</FONT>'
+        cells.append(_swatch(fill, palette.ROLE_BORDER["interior"], text=number))
     return f'<TR>{"".join(cells)}</TR>'
 
 

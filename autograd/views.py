@@ -258,11 +258,25 @@ def plan_view(
             out = lca(out, c)
         return out
 
+    # a leaf sits in the frame of the group that owns it (a neuron's weight, a constant it made), not
+    # of the groups that happen to read it (an input read by every neuron of a layer stays outside)
+    owned: dict[int, set[int]] = {}
+    for g in groups:
+        for i in (*g.members, *g.params):
+            if not order[i].parents:
+                owned.setdefault(i, set()).add(g.index)
+
+    def owner_above(c: int | None, i: int) -> int | None:
+        owners = owned.get(i, ())
+        while c is not None and c not in owners:
+            c = parent_of[c]
+        return drawn_cluster(c)
+
     def value_cluster(i: int) -> int | None:
         if order[i].parents or not clusters:
             return drawn_cluster(inner[i])
         sites = own_sites.get(i)
-        return cluster_of_sites(sites) if sites else drawn_cluster(inner[i])
+        return owner_above(cluster_of_sites(sites), i) if sites else drawn_cluster(inner[i])
 
     # -- the items, in the order of the graph
     declared: set[str] = set()
@@ -273,7 +287,8 @@ def plan_view(
         if tail in copy_of and tail not in declared:
             declared.add(tail)
             p, sites = copy_of[tail]
-            items.append(NodeItem(tail, "copy", p, cluster_of_sites(sites)))
+            near = cluster_of_sites(sites)
+            items.append(NodeItem(tail, "copy", p, near if order[p].parents else owner_above(near, p)))
         return tail
 
     for i, v in enumerate(order):
@@ -303,6 +318,30 @@ def plan_view(
             while c is not None and c not in used:
                 used.add(c)
                 c = drawn_cluster(parent_of[c])
-    view.clusters = sorted(used)
-    view.cluster_parent = {c: drawn_cluster(parent_of[c]) for c in view.clusters}
+    # a frame around one other frame or around one box says nothing more (a layer of one neuron)
+    parent = {c: drawn_cluster(parent_of[c]) for c in used}
+    direct: dict[int | None, list[int]] = {}  # cluster -> places in items of the nodes drawn right in it
+    for place, item in enumerate(items):
+        if isinstance(item, NodeItem):
+            direct.setdefault(item.cluster, []).append(place)
+    kids: dict[int | None, list[int]] = {}
+    for c in sorted(used):
+        kids.setdefault(parent[c], []).append(c)
+    for c in sorted(used, reverse=True):  # inner first
+        inside, frames = direct.get(c, []), kids.get(c, [])
+        lone_box = not frames and len(inside) == 1 and items[inside[0]].kind == "box"  # type: ignore[union-attr]
+        if not (lone_box or (not inside and len(frames) == 1)):
+            continue
+        up = parent.pop(c)
+        kids[up].remove(c)
+        if lone_box:
+            box = items[inside[0]]
+            items[inside[0]] = NodeItem(box.id, box.kind, box.index, up)  # type: ignore[union-attr]
+            direct.setdefault(up, []).append(inside[0])
+        else:
+            (only,) = frames
+            parent[only] = up
+            kids[up].append(only)
+    view.clusters = sorted(parent)
+    view.cluster_parent = parent
     return view

@@ -123,8 +123,10 @@ def test_collapsed_box_dot_text_and_colours():
             line = node_line(source, f"g{g.index}")
             assert f"<B>{g.name}</B>" in line and f"grad {format_field(order[g.outputs[0]].grad, 4)}" in line
             assert 'class="group neuron"' in line and "shape=box" in line
-        else:  # layers hold neurons: clusters around the boxes
+        elif g.name == "L0":  # a layer of two neurons: a cluster around their boxes
             assert f"subgraph cluster_g{g.index} {{" in source and f"label={g.name}" in source
+        else:  # a layer of one neuron: no frame around the one box
+            assert f"cluster_g{g.index}" not in source
     # each neuron's box is declared inside its layer's cluster
     block = cluster_block(source, 0)
     assert "\tg1 [" in block and "\tg2 [" in block
@@ -142,8 +144,8 @@ def test_collapse_by_layer():
     layers = [g for g in groups if g.kind == "layer"]
     boxes = re.findall(r"\t(g\d+) \[", source)
     assert boxes == [f"g{g.index}" for g in layers]
-    assert "subgraph cluster" not in source  # nothing left to frame
-    (l0_l1,) = [ln for ln in source.splitlines() if ln.startswith(f"\tg{layers[0].index} -> g{layers[1].index} ")]
+    assert "subgraph cluster_g" not in source  # nothing left to frame
+    (l0_l1,) = [ln for ln in source.splitlines() if ln.strip().startswith(f"g{layers[0].index} -> g{layers[1].index} ")]
     ids = re.search(r'class="([^"]+)"', l0_l1).group(1).split()  # one edge stands for all 256
     assert len(ids) == 256 and re.search(r" id=(e\d+_\d+)", l0_l1).group(1) == ids[0]
     l1 = node_line(source, f"g{layers[1].index}")
@@ -231,3 +233,25 @@ def test_size_limit_counts_boxes_and_suggests_collapsing():
         draw_graph(loss, collapse="neuron", max_nodes=35)
     with pytest.raises(ValueError, match="collapse must be None, 'neuron' or 'layer', got 'neurons'"):
         draw_graph(loss, collapse="neurons")
+
+
+def test_inputs_stay_outside_frames_and_lone_frames_are_left_out():
+    model = MLP(2, [3, 1], seed=0)
+    xs = [Value(0.5, label="x0"), Value(-1.0, label="x1")]
+    y = model(xs)
+    y.backward()
+    order = topological_order(y)
+    groups = find_groups(order)
+    source = draw_graph(y).source
+    for x in xs:  # read by every neuron of L0, owned by none
+        assert f'\tv{order.index(x)} [label="{{{x.label}|' in source  # at the top level, one tab in
+    l0 = cluster_block(source, 0)
+    assert not any(f"v{order.index(x)} [" in l0 for x in xs)
+    for p in model.layers[0].neurons[1].parameters():  # a neuron's parameters sit in its frame
+        neuron = next(g for g in groups if g.name == "L0.N1")
+        assert f"\tv{order.index(p)} [" in cluster_block(source, neuron.index)
+    # L1 has one neuron: its frame alone is drawn, not a frame around a frame
+    assert "label=L1 " not in source and 'label="L1.N0"' in source
+    collapsed = draw_graph(y, collapse="neuron").source
+    assert 'label="L1.N0"' not in collapsed and "label=L1 " not in collapsed  # one box needs no frame
+    assert "label=L0 " in collapsed  # three boxes do

@@ -27,7 +27,7 @@ LEAF, ROOT, PARAM, INNER = role("leaf"), role("root"), role("parameter"), role("
 
 
 def node_line(source: str, name: str) -> str:
-    (line,) = [ln for ln in source.splitlines() if ln.startswith(f"\t{name} [")]
+    (line,) = [ln for ln in source.splitlines() if ln.lstrip("\t").startswith(f"{name} [")]
     return line
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import xml.etree.ElementTree as ET
 
@@ -21,10 +22,10 @@ def net() -> Value:
 
 
 def legend_texts(svg: str) -> list[str]:
-    """Texts drawn outside any node, edge or cluster: the graph's own label."""
+    """The texts of the legend: the label of the frameless cluster around the drawing."""
     tree = ET.fromstring(svg)
-    (graph,) = [g for g in tree.iter(f"{SVG}g") if g.get("class") == "graph"]
-    return ["".join(t.itertext()).replace("\xa0", " ") for t in graph.findall(f"{SVG}text")]
+    (frame,) = [g for g in tree.iter(f"{SVG}g") if g.get("id") == "legend" and g.get("class") == "cluster"]
+    return ["".join(t.itertext()).replace("\xa0", " ") for t in frame.findall(f"{SVG}text")]
 
 
 def swatches(source: str) -> list[str]:
@@ -35,20 +36,25 @@ def test_no_legend_on_a_plain_graph_unless_asked():
     y = net()
     assert "<TABLE" not in draw_graph(y).source
     source = draw_graph(y, legend=True).source
-    assert "labelloc=b" in source and ">output<" in source and ">input<" in source and ">result<" in source
+    assert "subgraph cluster_legend {" in source and "labelloc=b" in source and "peripheries=0" in source
+    assert ">output<" in source and ">input<" in source and ">result<" in source
     assert ">parameter<" not in source  # no parameter in this drawing
     w = next(v for v in topological_order(y) if v.label == "w")
-    with_params = draw_graph(y, params=[w]).source  # on by default: the roles now say more
-    assert "labelloc=b" in with_params and ">parameter<" in with_params.replace("</FONT>", "<")
+    assert "cluster_legend" not in draw_graph(y, params=[w]).source
+    assert ">parameter<" in draw_graph(y, params=[w], legend=True).source
 
 
 def test_log_scale_legend_in_the_svg(tmp_path):
     y = net()
-    largest = max(abs(v.grad) for v in (y, *y.parents))
+    grads = [v.grad for v in topological_order(y)]
+    largest = max(abs(g) for g in grads)
+    smallest = min(abs(g) for g in grads if g != 0.0)
+    decades = palette.log_decades(grads)  # the scale reaches down to the smallest gradient
+    assert decades == max(6, math.ceil(math.log10(largest / smallest)))
     source = draw_graph(y, color_by_grad=True).source
-    values = [-largest, -largest * 1e-2, -largest * 1e-4, -largest * 1e-6, 0.0,
-              largest * 1e-6, largest * 1e-4, largest * 1e-2, largest]
-    fills = [palette.grad_fill(v, largest)[0] for v in values]
+    steps = [10.0 ** -round(decades * k / 3) for k in range(4)]  # the largest, then thirds of the decades
+    values = [-largest * r for r in steps] + [0.0] + [largest * r for r in reversed(steps)]
+    fills = [palette.grad_fill(v, largest, decades=decades)[0] for v in values]
     assert swatches(source)[-9:] == fills
     svg = save_graph(y, tmp_path / "legend.svg", color_by_grad=True).read_text(encoding="utf-8")
     texts = legend_texts(svg)
@@ -77,7 +83,7 @@ def test_legend_explains_boxes_copies_and_steps(tmp_path):
         s = s + a
     assert "a Value drawn again" in draw_graph(s, legend=True).source
     titled = draw_graph(s, legend=True, highlight=(3, 1), title="step 3").source
-    assert re.search(r'label=<<TABLE .*<FONT POINT-SIZE="13">step 3</FONT>.*this step&#x27;s edge', titled)
-    assert "labelloc=t" in titled and "sends its grad" in titled and "receives it" in titled
+    assert '\tfontsize=13 label="step 3" labeljust=l labelloc=t\n' in titled  # the title on top, as always
+    assert "this step&#x27;s edge" in titled and "sends its grad" in titled and "receives it" in titled
     png = save_graph(loss, tmp_path / "legend.png", collapse="neuron").read_bytes()
     assert png.startswith(b"\x89PNG")
