@@ -103,7 +103,7 @@ def run_dot(
     except OSError as err:
         raise GraphvizError(f"{who}: could not start `dot` ({program}){where}: {err}") from err
     try:
-        out, err = proc.communicate(data, timeout=limit)
+        out, complaint = proc.communicate(data, timeout=limit)
     except subprocess.TimeoutExpired:
         _stop(proc)
         raise GraphvizTimeoutError(
@@ -115,7 +115,7 @@ def run_dot(
         raise
     if proc.returncode != 0:
         raise GraphvizError(
-            f"{who}: `dot` failed{where} (exit status {proc.returncode}): {summarise(err)}"
+            f"{who}: `dot` failed{where} (exit status {proc.returncode}): {summarise(complaint)}"
         )
     return out
 

@@ -263,7 +263,7 @@ def find_groups(order: Sequence[Value]) -> list[Group]:
         return []
     consumers: list[list[int]] | None = None
     walked: dict[int, set[int]] = {}
-    for start, (info, outputs) in found.items():
+    for start, (_, outputs) in found.items():
         members, constants = _walk(order, position, outputs, start)
         if constants:
             if consumers is None:
@@ -321,8 +321,10 @@ def _layers(
     return layers
 
 
-def _walk(order: Sequence[Value], position: dict[Value, int], outputs: list[int], start: int) -> tuple[set[int], set[int]]:
-    """Positions of the nodes made after ``start`` reachable from ``outputs``, and of the unlabelled leaves they read."""
+def _walk(
+    order: Sequence[Value], position: dict[Value, int], outputs: list[int], start: int
+) -> tuple[set[int], set[int]]:
+    """Positions of the nodes made after ``start`` reachable from ``outputs``, and the unlabelled leaves they read."""
     members = set(outputs)
     constants: set[int] = set()
     stack = list(outputs)

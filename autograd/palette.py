@@ -15,12 +15,25 @@ images, the explorer page):
 | gradient exactly 0 | | a dashed border |
 | gradient nan | grey | |
 | the edge of the current backward step | vermillion | a thick line |
-| the node sending the gradient | blue | a thick dashed border |
-| the node receiving it | vermillion | a thick double border |
+| the node sending the gradient | blue | a thick border (dashed on the page) |
+| the node receiving it | vermillion | a thick border (double on the page) |
+| a group (a neuron, a layer) | grey frame, a layer's lightly filled | its name |
 
 Roles are fills; with ``color_by_grad`` the fill shows the gradient and the
 role moves to the border. Gradients use a symmetric-log scale by default, so
-0.0769, 0.0185 and 3.8e-05 all stay visible next to 1.0.
+0.0769, 0.0185 and 3.8e-05 all stay visible next to 1.0; a drawing spans
+from its largest |grad| down to its smallest non-zero one (6 to 15 decades,
+:func:`log_decades`). Static images cannot draw a dashed or double border on
+a record beside the dashed "gradient 0" one, so there the step marks are
+thick borders of their colour.
+
+Checked in simulation (Machado et al. 2009) by tests/autograd/test_palette.py:
+every two role fills differ by a CIELAB distance of at least 12 for normal
+vision, protanopia, deuteranopia and tritanopia, role borders by 15, the
+step marks from every role border by 10, the two gradient signs by 40, and
+the gradient ramp gets darker as |grad| grows under each of them. The step
+marks are not meant to differ from the gradient fills (vermillion and orange
+are close): they are lines and borders, never fills.
 """
 
 from __future__ import annotations

@@ -574,8 +574,8 @@ def _legend(
     rows = [f'<TR>{"".join(cells)}</TR>']
     if settings.color_by_grad:
         rows.append(_scale_row(scale, settings.log, decades))
-    return [f'<TR><TD ALIGN="LEFT"><TABLE ALIGN="LEFT" BORDER="0" CELLSPACING="3" CELLPADDING="1">{row}</TABLE></TD></TR>'
-            for row in rows]
+    table = '<TABLE ALIGN="LEFT" BORDER="0" CELLSPACING="3" CELLPADDING="1">{}</TABLE>'
+    return [f'<TR><TD ALIGN="LEFT">{table.format(row)}</TD></TR>' for row in rows]
 
 
 def _scale_row(scale: float, log: bool, decades: int) -> str:

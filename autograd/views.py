@@ -31,6 +31,8 @@ from typing import Sequence
 from autograd.groups import Group, find_groups, innermost_groups
 from autograd.value import Value
 
+Site = tuple[str, int]  # ("op", i): the op node of position i; ("box", b): the box of group b
+
 __all__ = ["plan_view", "View", "NodeItem", "EdgeItem", "COLLAPSE", "SPAN"]
 
 COLLAPSE = (None, "neuron", "layer")
@@ -171,28 +173,27 @@ def plan_view(
         return b
 
     # -- sites: the op nodes and boxes that read Values, and what they read
-    Site = tuple  # ("op", i) or ("box", b)
     uses: list[list[tuple[Site, tuple[int, int]]]] = [[] for _ in range(n)]
     box_key: dict[int, int] = {}  # box -> the position at which it is written (its last output)
     for b in view.boxes:
         g = groups[b]
         box_key[b] = max(g.outputs)
     box_at: dict[int, list[int]] = {}
-    for b, key in box_key.items():
-        box_at.setdefault(key, []).append(b)
+    for b, at in box_key.items():
+        box_at.setdefault(at, []).append(b)
     box_inputs: dict[int, list[tuple[int, int, int]]] = {b: [] for b in view.boxes}  # (m, k, parent)
     for i, v in enumerate(order):
         if not v.parents:
             continue
-        b = box_of[i]
-        for k, parent in enumerate(v.parents):
-            p = position[parent]
-            if b is None:
+        holder = box_of[i]
+        for k, arg in enumerate(v.parents):
+            p = position[arg]
+            if holder is None:
                 if not hidden[i]:
                     uses[p].append((("op", i), (i, k)))
-            elif box_of[p] != b and b not in owners.get(p, ()):
-                uses[p].append((("box", b), (i, k)))
-                box_inputs[b].append((i, k, p))
+            elif box_of[p] != holder and holder not in owners.get(p, ()):
+                uses[p].append((("box", holder), (i, k)))
+                box_inputs[holder].append((i, k, p))
 
     # -- ranks, counted back from the root: each node as late as its first use allows
     rank_value: list[int | None] = [None] * n
@@ -232,13 +233,13 @@ def plan_view(
         else:
             tail, anchor = None, None
         copies = 0
-        for site, key in ranked:
+        for site, edge in ranked:
             r = site_rank(site)
             if tail is None or anchor is None or r - anchor > SPAN:
                 copies += 1
                 tail, anchor = f"v{p}_u{copies}", r - 1
                 copy_of[tail] = (p, [])
-            serve[key] = tail
+            serve[edge] = tail
             if tail in copy_of:
                 copy_of[tail][1].append(site)
             elif tail.startswith("v"):
@@ -319,7 +320,7 @@ def plan_view(
                 used.add(c)
                 c = drawn_cluster(parent_of[c])
     # a frame around one other frame or around one box says nothing more (a layer of one neuron)
-    parent = {c: drawn_cluster(parent_of[c]) for c in used}
+    parent: dict[int, int | None] = {c: drawn_cluster(parent_of[c]) for c in used}
     direct: dict[int | None, list[int]] = {}  # cluster -> places in items of the nodes drawn right in it
     for place, item in enumerate(items):
         if isinstance(item, NodeItem):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import graphviz
 import pytest
@@ -49,7 +48,9 @@ def svg_node_texts(svg: str) -> dict[str, list[str]]:
     """The text lines drawn inside each node or edge group, by the group's id."""
     tree = ET.fromstring(svg)
     return {
-        g.get("id"): [text for t in g.iter(f"{SVG}text") if (text := "".join(t.itertext()).replace("\xa0", " ")).strip()]
+        g.get("id"): [
+            text for t in g.iter(f"{SVG}text") if (text := "".join(t.itertext()).replace("\xa0", " ")).strip()
+        ]
         for g in tree.iter(f"{SVG}g")
         if g.get("class") in ("node", "edge")
     }
