@@ -84,13 +84,13 @@ class View:
     cluster_parent: dict[int, int | None] = field(default_factory=dict)
     drawn: int = 0  # Value boxes drawn (Values on their own plus collapsed boxes), copies not counted
     copies: int = 0
+    _edge_of: dict[tuple[int, int], EdgeItem] | None = field(default=None, repr=False)
 
     def drawing_of_key(self, key: tuple[int, int]) -> EdgeItem | None:
         """The edge drawn for the graph's edge ``key`` (None when it is inside a box)."""
-        for item in self.items:
-            if isinstance(item, EdgeItem) and key in item.keys:
-                return item
-        return None
+        if self._edge_of is None:
+            self._edge_of = {k: item for item in self.items if isinstance(item, EdgeItem) for k in item.keys}
+        return self._edge_of.get(key)
 
 
 def collapsible(groups: Sequence[Group], collapse: str | None) -> list[bool]:
