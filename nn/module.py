@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from numbers import Real
+from collections.abc import Mapping
 from typing import Any
 
 from autograd import Value
+from nn._checks import fits_float, is_list_like
 
 __all__ = ["Module", "StateDictError", "parameter_values"]
 
@@ -31,17 +31,6 @@ def _listing(kind: str, items: list[str]) -> str:
     shown = ", ".join(items[:_SHOWN])
     more = f", ... and {len(items) - _SHOWN} more" if len(items) > _SHOWN else ""
     return f"\n  {kind} ({len(items)}): {shown}{more}"
-
-
-def _is_number(x: object) -> bool:
-    """An int or float (not a bool) that fits a float."""
-    if not isinstance(x, Real) or isinstance(x, bool):
-        return False
-    try:
-        float(x)
-    except OverflowError:
-        return False
-    return True
 
 
 class Module:
@@ -133,7 +122,7 @@ class Module:
         names = {name for name, _ in named}
         missing = [name for name, _ in named if name not in state]
         unexpected = [key for key in state if key not in names]
-        invalid = [name for name, _ in named if name in state and not _is_number(state[name])]
+        invalid = [name for name, _ in named if name in state and not fits_float(state[name])]
         if missing or unexpected or invalid:
             message = f"{who}: the dict does not fit this model; nothing was loaded"
             if missing:
@@ -158,7 +147,7 @@ def parameter_values(params: object, who: str) -> list[Value]:
     """
     if isinstance(params, Module):
         return params.parameters()
-    if isinstance(params, (Value, str, bytes, Mapping)) or not isinstance(params, Iterable):
+    if isinstance(params, Value) or not is_list_like(params):
         raise TypeError(f"{who}: params must be a Module or a list of Values, got {params!r}")
     values = list(params)
     for i, p in enumerate(values):

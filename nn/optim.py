@@ -9,23 +9,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from numbers import Real
 
 from autograd import Value
+from nn._checks import check_number
 from nn.module import Module, parameter_values
 
 __all__ = ["Optimizer", "SGD", "Adam"]
-
-
-def _number(x: object, name: str, who: str, low: float = 0.0, high: float = math.inf, high_open: bool = False) -> float:
-    """``x`` as a float in [low, high] (or [low, high)), else a ValueError naming the hyper-parameter."""
-    ok = isinstance(x, Real) and not isinstance(x, bool) and math.isfinite(x)
-    if ok:
-        ok = low <= x < high if high_open else low <= x <= high
-    if not ok:
-        bound = f"[{low:g}, {high:g})" if high_open else f">= {low:g}" if high == math.inf else f"[{low:g}, {high:g}]"
-        raise ValueError(f"{who}: invalid {name} {x!r}; expected a finite number {bound}")
-    return float(x)
 
 
 class Optimizer:
@@ -83,10 +72,10 @@ class SGD(Optimizer):
         nesterov: bool = False,
     ) -> None:
         super().__init__(params, "SGD")
-        self.lr = _number(lr, "lr", "SGD")
-        self.momentum = _number(momentum, "momentum", "SGD")
-        self.dampening = _number(dampening, "dampening", "SGD")
-        self.weight_decay = _number(weight_decay, "weight_decay", "SGD")
+        self.lr = check_number(lr, "lr", "SGD")
+        self.momentum = check_number(momentum, "momentum", "SGD")
+        self.dampening = check_number(dampening, "dampening", "SGD")
+        self.weight_decay = check_number(weight_decay, "weight_decay", "SGD")
         if nesterov and (self.momentum <= 0.0 or self.dampening != 0.0):
             raise ValueError("SGD: nesterov=True needs momentum > 0 and dampening = 0")
         self.nesterov = bool(nesterov)
@@ -137,16 +126,16 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, "Adam")
-        self.lr = _number(lr, "lr", "Adam")
+        self.lr = check_number(lr, "lr", "Adam")
         if isinstance(betas, (str, bytes)) or not isinstance(betas, Iterable) or len(tuple(betas)) != 2:
             raise ValueError(f"Adam: betas must be a pair (beta1, beta2), got {betas!r}")
         b1, b2 = tuple(betas)
         self.betas = (
-            _number(b1, "beta1 (betas[0])", "Adam", 0.0, 1.0, high_open=True),
-            _number(b2, "beta2 (betas[1])", "Adam", 0.0, 1.0, high_open=True),
+            check_number(b1, "beta1 (betas[0])", "Adam", 0.0, 1.0, high_open=True),
+            check_number(b2, "beta2 (betas[1])", "Adam", 0.0, 1.0, high_open=True),
         )
-        self.eps = _number(eps, "eps", "Adam")
-        self.weight_decay = _number(weight_decay, "weight_decay", "Adam")
+        self.eps = check_number(eps, "eps", "Adam")
+        self.weight_decay = check_number(weight_decay, "weight_decay", "Adam")
         self.t = 0  # steps taken
         self.m = [0.0] * len(self.params)  # first moments
         self.v = [0.0] * len(self.params)  # second moments
