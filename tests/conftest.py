@@ -1,8 +1,13 @@
-"""Shared pytest setup: hypothesis profiles that suit a shared, noisy machine."""
+"""Shared pytest setup: hypothesis profiles that suit a shared, noisy machine; scripts/ importable."""
 
 import os
+import sys
+from pathlib import Path
 
 from hypothesis import HealthCheck, settings
+
+# scripts/chromium.py finds the browser for both the README's screenshot script and the browser tests
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
 settings.register_profile(
     "default",

@@ -64,7 +64,8 @@ def two_layer_net() -> tuple[Value, list[Value]]:
 
 
 def main(argv: list[str] | None = None) -> list[Path]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    """Draw both graphs into ``--out`` (default docs/images); return the paths written."""
+    parser = argparse.ArgumentParser(prog="python scripts/images/graph.py", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT, help="folder for the images (default: docs/images)")
     args = parser.parse_args(argv)
     o, params = neuron()
@@ -73,10 +74,9 @@ def main(argv: list[str] | None = None) -> list[Path]:
         save_graph(o, args.out / "expression_graph.svg", params=params),
         save_graph(loss, args.out / "gradient_colors.svg", params=net_params, color_by_grad=True),
     ]
-    for path in written:
-        print(f"wrote {path}")
     return written
 
 
 if __name__ == "__main__":
-    main()
+    for path in main():
+        print(f"wrote {path}")

@@ -1,18 +1,18 @@
 """The explorer page in a real browser: headless Chromium driven by Playwright, opened from file://.
 
 The browser is the system's Chromium (Debian's ``chromium``; ``make test``
-installs it), found through ``GRADTRACE_CHROMIUM`` or on PATH; Playwright never
-downloads one. Without a browser these tests skip, saying what to install,
+installs it), found by ``scripts/chromium.py`` through ``GRADTRACE_CHROMIUM`` or
+on PATH; Playwright never downloads one. Without a browser these tests skip, saying what to install,
 except in CI (``CI=true``), where they fail.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
+from chromium import INSTALL_HINT, LAUNCH_ARGS, find_chromium  # scripts/chromium.py, on sys.path by conftest
 
 from autograd import Value, save_explorer, topological_order, trace_backward
 from autograd.render import format_field
@@ -20,27 +20,7 @@ from autograd.trace import format_number
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 CLOSER = "</script><script>alert(2)</script>"
-LAUNCH_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
-INSTALL = (
-    "install Chromium (Debian/Ubuntu: sudo apt-get install chromium; `make test` does it when run as root) "
-    "or set GRADTRACE_CHROMIUM=/path/to/chromium, and install Playwright for Python (pip install playwright); "
-    "no browser download is needed"
-)
-
-
-def find_chromium() -> str | None:
-    """The browser to drive: $GRADTRACE_CHROMIUM, else chromium, chromium-browser or google-chrome on PATH."""
-    configured = os.environ.get("GRADTRACE_CHROMIUM")
-    if configured:
-        return configured
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
+INSTALL = f"{INSTALL_HINT}, and install Playwright for Python (pip install playwright); no browser download is needed"
 
 
 def unavailable(reason: str) -> None:
