@@ -253,14 +253,15 @@ def _checked_decimals(decimals: object) -> int:
     return decimals
 
 
-def check_size(count: int, max_nodes: int | None) -> None:
+def check_size(count: int, max_nodes: int | None, who: str = "draw_graph") -> None:
+    """A ValueError for a bad ``max_nodes``, a GraphTooLargeError for ``count`` over it; messages name ``who``."""
     if max_nodes is None:
         return
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
-        raise ValueError(f"draw_graph: max_nodes must be a positive int or None, got {max_nodes!r}")
+        raise ValueError(f"{who}: max_nodes must be a positive int or None, got {max_nodes!r}")
     if count > max_nodes:
         raise GraphTooLargeError(
-            f"draw_graph: the graph has {count} Values, more than max_nodes={max_nodes}; "
+            f"{who}: the graph has {count} Values, more than max_nodes={max_nodes}; "
             f"`dot` may take minutes on it. Pass max_nodes={count} (or max_nodes=None) to draw it "
             "anyway, or draw a smaller part of the computation."
         )

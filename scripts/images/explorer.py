@@ -21,7 +21,7 @@ from chromium import INSTALL_HINT, LAUNCH_ARGS, find_chromium  # noqa: E402 (nee
 
 from autograd import trace_backward  # noqa: E402
 from demos.explore import main as explore  # noqa: E402
-from demos.explore import xor_loss  # noqa: E402
+from demos.explore import xor_sample_loss  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "images"
 WEIGHT = "L1.N0.w0"  # the step shown: the one that reaches this parameter
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> list[Path]:
 
     target = args.out / "explorer.png"
     target.parent.mkdir(parents=True, exist_ok=True)
-    loss, _ = xor_loss(seed=0, sample="10")  # the graph the page shows, to find the step to show
+    loss, _ = xor_sample_loss(seed=0, sample="10")  # the graph the page shows, to find the step to show
     position = next(n for n, step in enumerate(trace_backward(loss), 1) if step.parent_name == WEIGHT)
     with tempfile.TemporaryDirectory() as tmp:
         page_path = Path(tmp) / "explorer.html"

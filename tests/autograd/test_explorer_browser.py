@@ -266,11 +266,11 @@ def test_page_without_steps(browser, tmp_path):
 
 
 def test_xor_page_ends_at_the_gradients_of_backward(browser, tmp_path):
-    from demos.explore import main, xor_loss
+    from demos.explore import main, xor_sample_loss
 
     path = tmp_path / "xor.html"
     assert main(["--out", str(path), "--seed", "3", "--sample", "01"]) == 0
-    loss, _ = xor_loss(seed=3, sample="01")
+    loss, _ = xor_sample_loss(seed=3, sample="01")
     loss.backward()
     order = topological_order(loss)
     tab = Tab(browser, path)
