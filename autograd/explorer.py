@@ -100,7 +100,7 @@ def explorer_html(
     if title is not None and not isinstance(title, str):
         raise TypeError(f"save_explorer: title must be a str, got {type(title).__name__}")
     order = topological_order(root)
-    check_size(len(order), max_nodes)  # before the trace: a GraphTooLargeError comes at once
+    check_size(len(order), max_nodes, "save_explorer")  # before the trace: a GraphTooLargeError comes at once
     saved = [v.grad for v in order]
     try:
         for v in order:

@@ -16,7 +16,7 @@ gradient with respect to every one of its P parameters is computed twice:
   parameter, 2P in all, each as long as the network is big.
 
 So backprop's time grows like P and nudging's like P^2; the two gradients agree
-to about 1e-8 (the printed max difference). Backprop is timed as the best of
+to about 1e-10 (the printed max difference). Backprop is timed as the best of
 ``--repeat`` runs, nudging once.
 """
 

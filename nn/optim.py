@@ -12,33 +12,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from numbers import Real
 
 from autograd import Value
+from nn._checks import check_number
 from nn.module import Module, parameter_values
 
 __all__ = ["Optimizer", "SGD", "Adam"]
 
 
-def _number(
-    x: object, name: str, who: str, low: float = 0.0, high: float = math.inf, *, low_open: bool = False,
-    high_open: bool = False,
-) -> float:
-    """``x`` as a finite float between ``low`` and ``high`` (each bound included unless open), else a ValueError."""
-    ok = isinstance(x, Real) and not isinstance(x, bool) and math.isfinite(x)
-    if ok:
-        ok = (low < x if low_open else low <= x) and (x < high if high_open else x <= high)
-    if not ok:
-        if high == math.inf:
-            bound = f"> {low:g}" if low_open else f">= {low:g}"
-        else:
-            bound = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
-        raise ValueError(f"{who}: invalid {name} {x!r}; expected a finite number {bound}")
-    return float(x)
-
-
 class _Hyper:
-    """A hyper-parameter attribute: every value set is checked by :func:`_number` (and stored as a float)."""
+    """A hyper-parameter attribute: every value set is checked by :func:`nn._checks.check_number` (and stored as a float)."""
 
     def __init__(self, low: float = 0.0, high: float = math.inf, *, low_open: bool = False,
                  high_open: bool = False) -> None:
@@ -55,7 +38,7 @@ class _Hyper:
 
     def __set__(self, obj: object, value: object) -> None:
         low, high, low_open, high_open = self.bounds
-        obj.__dict__[self.slot] = _number(
+        obj.__dict__[self.slot] = check_number(
             value, self.name, type(obj).__name__, low, high, low_open=low_open, high_open=high_open
         )
 
@@ -74,8 +57,8 @@ class _Betas:
             raise ValueError(f"{who}: betas must be a pair (beta1, beta2), got {betas!r}")
         b1, b2 = tuple(betas)
         obj.__dict__["_betas"] = (
-            _number(b1, "beta1 (betas[0])", who, 0.0, 1.0, high_open=True),
-            _number(b2, "beta2 (betas[1])", who, 0.0, 1.0, high_open=True),
+            check_number(b1, "beta1 (betas[0])", who, 0.0, 1.0, high_open=True),
+            check_number(b2, "beta2 (betas[1])", who, 0.0, 1.0, high_open=True),
         )
 
 

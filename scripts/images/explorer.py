@@ -11,54 +11,41 @@ the gradient reaches the output neuron's first weight, and takes the picture.
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-from autograd import trace_backward
-from autograd.files import staged_path
-from demos.explore import main as explore
-from demos.explore import xor_loss
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # scripts/, for chromium.py
+
+from chromium import INSTALL_HINT, LAUNCH_ARGS, find_chromium  # noqa: E402 (needs the line above)
+
+from autograd import trace_backward  # noqa: E402
+from autograd.files import staged_path  # noqa: E402
+from demos.explore import main as explore  # noqa: E402
+from demos.explore import xor_sample_loss  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "images"
 WEIGHT = "L1.N0.w0"  # the step shown: the one that reaches this parameter
-LAUNCH_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
-
-
-def find_chromium() -> str:
-    """$GRADTRACE_CHROMIUM, else chromium, chromium-browser or google-chrome on PATH; else exit with advice."""
-    configured = os.environ.get("GRADTRACE_CHROMIUM")
-    if configured:
-        return configured
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        found = shutil.which(name)
-        if found:
-            return found
-    sys.exit(
-        "explorer.py needs Chromium for the screenshot: sudo apt-get install chromium (Debian/Ubuntu), "
-        "or set GRADTRACE_CHROMIUM=/path/to/chromium"
-    )
 
 
 def main(argv: list[str] | None = None) -> list[Path]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    """Take the screenshot into ``--out`` (default docs/images); return the path written."""
+    parser = argparse.ArgumentParser(prog="python scripts/images/explorer.py", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT, help="folder for the image (default: docs/images)")
     args = parser.parse_args(argv)
+    executable = find_chromium()
+    if executable is None:
+        sys.exit(f"explorer.py needs Chromium for the screenshot: {INSTALL_HINT}")
     from playwright.sync_api import sync_playwright
 
     target = args.out / "explorer.png"
-    loss, _ = xor_loss(seed=0, sample="10")  # the graph the page shows, to find the step to show
+    loss, _ = xor_sample_loss(seed=0, sample="10")  # the graph the page shows, to find the step to show
     position = next(n for n, step in enumerate(trace_backward(loss), 1) if step.parent_name == WEIGHT)
     with tempfile.TemporaryDirectory() as tmp:
         page_path = Path(tmp) / "explorer.html"
         explore(["--seed", "0", "--sample", "10", "--out", str(page_path)])
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=find_chromium(), args=LAUNCH_ARGS)
+            browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
             try:
                 page = browser.new_page(viewport={"width": 1100, "height": 700}, reduced_motion="reduce")
                 page.goto(page_path.as_uri())
@@ -68,9 +55,9 @@ def main(argv: list[str] | None = None) -> list[Path]:
                     page.screenshot(path=str(staged))
             finally:
                 browser.close()
-    print(f"wrote {target}")
     return [target]
 
 
 if __name__ == "__main__":
-    main()
+    for path in main():
+        print(f"wrote {path}")

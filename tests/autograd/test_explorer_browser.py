@@ -1,18 +1,18 @@
 """The explorer page in a real browser: headless Chromium driven by Playwright, opened from file://.
 
 The browser is the system's Chromium (Debian's ``chromium``; ``make test``
-installs it), found through ``GRADTRACE_CHROMIUM`` or on PATH; Playwright never
-downloads one. Without a browser these tests skip, saying what to install,
+installs it), found by ``scripts/chromium.py`` through ``GRADTRACE_CHROMIUM`` or
+on PATH; Playwright never downloads one. Without a browser these tests skip, saying what to install,
 except in CI (``CI=true``), where they fail.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
+from chromium import INSTALL_HINT, LAUNCH_ARGS, find_chromium  # scripts/chromium.py, on sys.path by conftest
 
 from autograd import Value, save_explorer, topological_order, trace_backward
 from autograd.render import format_field
@@ -21,27 +21,7 @@ from autograd.testing import SCRIPT_CLOSER_LABEL as CLOSER
 from autograd.testing import hostile_graph
 from autograd.trace import format_number
 
-LAUNCH_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
-INSTALL = (
-    "install Chromium (Debian/Ubuntu: sudo apt-get install chromium; `make test` does it when run as root) "
-    "or set GRADTRACE_CHROMIUM=/path/to/chromium, and install Playwright for Python (pip install playwright); "
-    "no browser download is needed"
-)
-
-
-def find_chromium() -> str | None:
-    """The browser to drive: $GRADTRACE_CHROMIUM, else chromium, chromium-browser or google-chrome on PATH."""
-    configured = os.environ.get("GRADTRACE_CHROMIUM")
-    if configured:
-        return configured
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
+INSTALL = f"{INSTALL_HINT}, and install Playwright for Python (pip install playwright); no browser download is needed"
 
 
 def unavailable(reason: str) -> None:
@@ -277,11 +257,11 @@ def test_page_without_steps(browser, tmp_path):
 
 
 def test_xor_page_ends_at_the_gradients_of_backward(browser, tmp_path):
-    from demos.explore import main, xor_loss
+    from demos.explore import main, xor_sample_loss
 
     path = tmp_path / "xor.html"
     assert main(["--out", str(path), "--seed", "3", "--sample", "01"]) == 0
-    loss, _ = xor_loss(seed=3, sample="01")
+    loss, _ = xor_sample_loss(seed=3, sample="01")
     loss.backward()
     order = topological_order(loss)
     tab = Tab(browser, path)
