@@ -224,8 +224,9 @@ def _plan(files: Mapping[PathLike, bytes | str], who: str) -> list[_Entry]:
         elif not isinstance(data, bytes):
             raise TypeError(f"{who}: the content of {str(given)!r} must be bytes or str, got {type(data).__name__}")
         if os.fspath(given).endswith(("/", os.sep)):  # Path() would drop the slash and write a file there
-            raise FileWriteError(who, given, "it ends in a slash, so it names a folder; give the path of a file",
-                                 errno.EISDIR)
+            raise FileWriteError(
+                who, given, "it ends in a slash, so it names a folder; give the path of a file", errno.EISDIR
+            )
         path = Path(given)
         if not path.name or path.name in (".", ".."):
             raise _error(who, path, IsADirectoryError(errno.EISDIR, "is a folder"))
@@ -296,7 +297,7 @@ def _write_new(temp: Path, data: bytes, like: Path) -> None:
             pass
         view = memoryview(data)
         while view:
-            view = view[os.write(fd, view):]  # a write may be partial (at a size limit): go on, or fail
+            view = view[os.write(fd, view) :]  # a write may be partial (at a size limit): go on, or fail
         os.fsync(fd)
     finally:
         os.close(fd)

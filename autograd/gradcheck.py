@@ -168,7 +168,10 @@ def _analytic_grad(f: Callable[[], Value | float], params: list[Value]) -> list[
 
 def _table(mismatches: Sequence[Mismatch]) -> str:
     rows = [("index", "label", "analytic", "numeric", "difference")]
-    rows += [(str(m.index), m.label or "-", f"{m.analytic:.6g}", f"{m.numeric:.6g}", f"{m.difference:.3g}") for m in mismatches]
+    rows += [
+        (str(m.index), m.label or "-", f"{m.analytic:.6g}", f"{m.numeric:.6g}", f"{m.difference:.3g}")
+        for m in mismatches
+    ]
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
     return "\n".join(
         "  " + "  ".join(cell.ljust(w) if i == 1 else cell.rjust(w) for i, (cell, w) in enumerate(zip(r, widths)))

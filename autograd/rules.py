@@ -123,6 +123,7 @@ def numpy_namespace() -> dict[str, Any]:
         "pow_exponent_slope": pow_exponent_slope,
     }
 
+
 _TABLE = (
     #     op         arity  value                              grads (exact)                                  shown (textbook)                 maths
     Rule("+",       2, "a + b",                          ("1.0", "1.0"),                                ("1", "1"),                      "a + b"),

@@ -124,8 +124,17 @@ def trace_backward(root: Value) -> list[BackwardStep]:
                 this_pass[j] += contribution
                 steps.append(
                     BackwardStep(
-                        node, parent, k, local, upstream, contribution,
-                        this_pass[j] + earlier[j], i, j, names[i], names[j],
+                        node,
+                        parent,
+                        k,
+                        local,
+                        upstream,
+                        contribution,
+                        this_pass[j] + earlier[j],
+                        i,
+                        j,
+                        names[i],
+                        names[j],
                     )
                 )
         # Only now is any .grad written, one store per node: interrupted here,

@@ -417,7 +417,7 @@ def _prepare_backward(root: Value) -> tuple[list[Value], list[Value]]:
 _FIELD_HINTS = {
     "data": ("a float", "assign a number: v.data = 1.5"),
     "grad": ("a float", "set it to a number such as 0.0 (zero_grad() zeroes a whole graph)"),
-    "label": ("a str", "assign a string: v.label = \"w\""),
+    "label": ("a str", 'assign a string: v.label = "w"'),
 }
 
 
@@ -465,7 +465,7 @@ def _checked_edges(
     if type(op) is not str:
         raise TypeError(
             f"Value.from_op(op): the op's display name must be a str, got {_short_repr(op)} of type "
-            f"{type(op).__name__}; pass a name such as \"softplus\""
+            f'{type(op).__name__}; pass a name such as "softplus"'
         )
     if type(parents) is not tuple:
         parents = _as_tuple(parents, "parents", "Values", op)

@@ -126,8 +126,11 @@ class DemoParser(argparse.ArgumentParser):
                 self.exit(2, f"{self.prog}: error: {err}\n")
             suffix = Path(path).suffix.lower()
             if suffixes and suffix not in suffixes:
-                self.exit(2, f"{self.prog}: error: {flag} {path!r}: the file name must end in one of "
-                             f"{', '.join(suffixes)} (that picks the format)\n")
+                self.exit(
+                    2,
+                    f"{self.prog}: error: {flag} {path!r}: the file name must end in one of "
+                    f"{', '.join(suffixes)} (that picks the format)\n",
+                )
             if suffix in needs_dot and shutil.which("dot") is None:
                 raise GraphvizNotFoundError(
                     f"{flag} {path!r} is drawn by the Graphviz `dot` program, which is not on PATH. {INSTALL_HINT}"
@@ -180,8 +183,10 @@ def number(*, above: float | None = None, at_least: float | None = None) -> Call
             value = float(text)
         except ValueError:
             value = math.nan
-        if not math.isfinite(value) or (above is not None and value <= above) or (
-            at_least is not None and value < at_least
+        if (
+            not math.isfinite(value)
+            or (above is not None and value <= above)
+            or (at_least is not None and value < at_least)
         ):
             raise argparse.ArgumentTypeError(f"must be {wanted}, got {text!r}")
         return value

@@ -82,20 +82,25 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         "Train micrograd's 2-16-16-1 ReLU network on two moons with a max-margin loss and SGD.",
     )
     parser.add_argument("--samples", type=count(2), default=100, help="number of points (default 100)")
-    parser.add_argument("--noise", type=number(at_least=0), default=0.1,
-                        help="standard deviation of the noise (default 0.1)")
+    parser.add_argument(
+        "--noise", type=number(at_least=0), default=0.1, help="standard deviation of the noise (default 0.1)"
+    )
     parser.add_argument("--steps", type=count(1), default=100, help="SGD steps (default 100)")
     parser.add_argument("--batch-size", type=count(1), default=None, help="points per step (default: all of them)")
     parser.add_argument("--alpha", type=number(at_least=0), default=1e-4, help="L2 strength (default 1e-4)")
     parser.add_argument("--hidden", type=count(1), default=16, help="width of both hidden layers (default 16)")
     parser.add_seed("seed of the points, the weights and the batches (default 0)")
-    parser.add_output("--plot", "moons.png", IMAGE_SUFFIXES, "draw the decision boundary with the points",
-                      optional=True)
+    parser.add_output(
+        "--plot", "moons.png", IMAGE_SUFFIXES, "draw the decision boundary with the points", optional=True
+    )
     parser.add_argument("--grid", type=count(2), default=60, help="boundary grid resolution per axis (default 60)")
     parser.add_quiet("no progress bar and no line every 10 steps")
-    parser.add_argument("--fast", action="store_true",
-                        help="train through nn.CompiledLoss: the loss recorded once and replayed (NumPy-batched "
-                        "when NumPy is installed); the same numbers as without it")
+    parser.add_argument(
+        "--fast",
+        action="store_true",
+        help="train through nn.CompiledLoss: the loss recorded once and replayed (NumPy-batched "
+        "when NumPy is installed); the same numbers as without it",
+    )
     args = parser.parse_args(argv)
     if args.batch_size is not None and args.batch_size > args.samples:
         parser.error(f"--batch-size must be between 1 and --samples ({args.samples}), got {args.batch_size}")
@@ -116,13 +121,27 @@ def _plot(
     with no_grad():  # forward passes only: no graph is built
         scores = [[model([a, b]).data for a in gx] for b in gy]
     fig, ax = plt.subplots(figsize=(6, 4.5))
-    ax.contourf(gx, gy, [[1.0 if s > 0 else -1.0 for s in row] for row in scores],
-                levels=[-2, 0, 2], colors=["#b3cde3", "#fbb4ae"], alpha=0.8)
+    ax.contourf(
+        gx,
+        gy,
+        [[1.0 if s > 0 else -1.0 for s in row] for row in scores],
+        levels=[-2, 0, 2],
+        colors=["#b3cde3", "#fbb4ae"],
+        alpha=0.8,
+    )
     ax.contour(gx, gy, scores, levels=[0.0], colors="k", linewidths=1)
     for label, color, marker in ((-1, "#1f5fa8", "o"), (1, "#c0392b", "s")):
         pts = [p for p, t in zip(X, y) if t == label]
-        ax.scatter([a for a, _ in pts], [b for _, b in pts], c=color, marker=marker, s=22,
-                   edgecolors="white", linewidths=0.5, label=f"label {label:+d}")
+        ax.scatter(
+            [a for a, _ in pts],
+            [b for _, b in pts],
+            c=color,
+            marker=marker,
+            s=22,
+            edgecolors="white",
+            linewidths=0.5,
+            label=f"label {label:+d}",
+        )
     ax.set_xlim(x_min, x_max)
     ax.set_ylim(y_min, y_max)
     ax.set_title(f"Two moons: decision boundary of a 2-{hidden}-{hidden}-1 ReLU MLP (accuracy {acc:.0%})")
@@ -137,12 +156,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = _parse(argv)
     X, y = make_moons(args.samples, args.noise, seed=args.seed)
-    model = MLP(2, [args.hidden, args.hidden, 1], activation="relu", output_activation="linear",
-                seed=args.seed, init="uniform")
+    model = MLP(
+        2, [args.hidden, args.hidden, 1], activation="relu", output_activation="linear", seed=args.seed, init="uniform"
+    )
     params = model.parameters()
     rng = random.Random(args.seed)
-    print(f"two moons: {args.samples} points, noise {args.noise:g}; MLP 2-{args.hidden}-{args.hidden}-1 ReLU, "
-          f"{len(params)} parameters; {args.steps} SGD steps")
+    print(
+        f"two moons: {args.samples} points, noise {args.noise:g}; MLP 2-{args.hidden}-{args.hidden}-1 ReLU, "
+        f"{len(params)} parameters; {args.steps} SGD steps"
+    )
 
     start = time.perf_counter()
     compiled = CompiledLoss(model, hinge_loss, alpha=args.alpha) if args.fast else None

@@ -175,8 +175,10 @@ def train(model: MLP, method: str, *, epochs: int, lr: float, eps: float, loss: 
 
 
 def _truth_table(run: Run) -> str:
-    lines = [f"{run.method}: {run.epochs} epochs in {run.seconds:.2f} s, final loss {run.final_loss:.4f}",
-             "  x1 x2 | target | output"]
+    lines = [
+        f"{run.method}: {run.epochs} epochs in {run.seconds:.2f} s, final loss {run.final_loss:.4f}",
+        "  x1 x2 | target | output",
+    ]
     for (x1, x2), t, p in zip(INPUTS, TARGETS, run.predictions):
         mark = "ok" if (p > 0.5) == (t > 0.5) else "WRONG"
         lines.append(f"   {x1:.0f}  {x2:.0f} |   {t:.0f}    | {p:.4f}  {mark}")
@@ -211,8 +213,10 @@ def _graph(model: MLP, path: str, loss: str) -> str:
     out.label = "loss"
     model.zero_grad()
     out.backward()
-    title = (f"Trained XOR network, loss on x = ({x[0].data:g}, {x[1].data:g}), target {target:g}: "
-             "every node's data and gradient")
+    title = (
+        f"Trained XOR network, loss on x = ({x[0].data:g}, {x[1].data:g}), target {target:g}: "
+        "every node's data and gradient"
+    )
     path_out = save_graph(out, path, params=model, title=title, rankdir="TB")
     model.zero_grad()
     return str(path_out)
@@ -223,24 +227,51 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         "python -m demos.xor",
         "Train a 2-2-1 network on XOR by backprop or by nudging each weight (finite differences).",
     )
-    parser.add_argument("--method", choices=METHODS, default="backprop",
-                        help="how to find the gradient: backprop (default), numerical (nudging), both to compare")
-    parser.add_argument("--epochs", type=count(1), default=DEFAULTS["epochs"],
-                        help=f"passes over the truth table (default {DEFAULTS['epochs']})")
-    parser.add_argument("--lr", type=number(above=0), default=DEFAULTS["lr"],
-                        help=f"learning rate (default {DEFAULTS['lr']:g})")
-    parser.add_argument("--eps", type=number(above=0), default=DEFAULTS["eps"],
-                        help=f"nudge size of the numerical method (default {DEFAULTS['eps']:g})")
+    parser.add_argument(
+        "--method",
+        choices=METHODS,
+        default="backprop",
+        help="how to find the gradient: backprop (default), numerical (nudging), both to compare",
+    )
+    parser.add_argument(
+        "--epochs",
+        type=count(1),
+        default=DEFAULTS["epochs"],
+        help=f"passes over the truth table (default {DEFAULTS['epochs']})",
+    )
+    parser.add_argument(
+        "--lr", type=number(above=0), default=DEFAULTS["lr"], help=f"learning rate (default {DEFAULTS['lr']:g})"
+    )
+    parser.add_argument(
+        "--eps",
+        type=number(above=0),
+        default=DEFAULTS["eps"],
+        help=f"nudge size of the numerical method (default {DEFAULTS['eps']:g})",
+    )
     parser.add_seed("seed of the initial weights (default 0)")
-    parser.add_argument("--init", choices=INITS, default=DEFAULTS["init"],
-                        help="initial weights: uniform01 U(0, 1) as in the classic tutorial (default), "
-                             "uniform U(-1, 1), xavier, he")
-    parser.add_argument("--activation", choices=ACTIVATIONS, default=DEFAULTS["activation"],
-                        help="hidden activation (default sigmoid)")
-    parser.add_argument("--loss", choices=LOSSES, default=DEFAULTS["loss"],
-                        help="mse: mean squared error (default); bce: binary cross-entropy")
-    parser.add_output("--graph", "xor_graph.svg", GRAPH_SUFFIXES,
-                      "draw the loss's graph on one row with every gradient", optional=True, needs_dot=DOT_SUFFIXES)
+    parser.add_argument(
+        "--init",
+        choices=INITS,
+        default=DEFAULTS["init"],
+        help="initial weights: uniform01 U(0, 1) as in the classic tutorial (default), uniform U(-1, 1), xavier, he",
+    )
+    parser.add_argument(
+        "--activation", choices=ACTIVATIONS, default=DEFAULTS["activation"], help="hidden activation (default sigmoid)"
+    )
+    parser.add_argument(
+        "--loss",
+        choices=LOSSES,
+        default=DEFAULTS["loss"],
+        help="mse: mean squared error (default); bce: binary cross-entropy",
+    )
+    parser.add_output(
+        "--graph",
+        "xor_graph.svg",
+        GRAPH_SUFFIXES,
+        "draw the loss's graph on one row with every gradient",
+        optional=True,
+        needs_dot=DOT_SUFFIXES,
+    )
     parser.add_output("--plot", "xor_loss.png", IMAGE_SUFFIXES, "draw the loss curve(s)", optional=True)
     parser.add_output("--json", "xor.json", (), "write a JSON summary", optional=True)
     parser.add_quiet()
@@ -269,8 +300,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(runs) == 2:
         b, n = runs
         gap = max(abs(p - q) for p, q in zip(b.predictions, n.predictions))
-        print(f"numerical took {n.seconds / b.seconds:.1f}x the time of backprop; "
-              f"largest difference between their outputs: {gap:.2g}")
+        print(
+            f"numerical took {n.seconds / b.seconds:.1f}x the time of backprop; "
+            f"largest difference between their outputs: {gap:.2g}"
+        )
 
     if args.plot:
         print(f"loss curve: {_plot(runs, args.plot, args.loss)}")

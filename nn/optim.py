@@ -21,7 +21,13 @@ __all__ = ["Optimizer", "SGD", "Adam"]
 
 
 def _number(
-    x: object, name: str, who: str, low: float = 0.0, high: float = math.inf, *, low_open: bool = False,
+    x: object,
+    name: str,
+    who: str,
+    low: float = 0.0,
+    high: float = math.inf,
+    *,
+    low_open: bool = False,
     high_open: bool = False,
 ) -> float:
     """``x`` as a finite float between ``low`` and ``high`` (each bound included unless open), else a ValueError."""
@@ -40,8 +46,9 @@ def _number(
 class _Hyper:
     """A hyper-parameter attribute: every value set is checked by :func:`_number` (and stored as a float)."""
 
-    def __init__(self, low: float = 0.0, high: float = math.inf, *, low_open: bool = False,
-                 high_open: bool = False) -> None:
+    def __init__(
+        self, low: float = 0.0, high: float = math.inf, *, low_open: bool = False, high_open: bool = False
+    ) -> None:
         self.bounds = (low, high, low_open, high_open)
 
     def __set_name__(self, owner: type, name: str) -> None:

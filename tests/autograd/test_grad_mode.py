@@ -156,8 +156,15 @@ def test_a_real_interrupt_anywhere_in_entering_or_leaving_keeps_the_state_right(
 
     import autograd.grad_mode as grad_mode
 
-    codes = {f.__code__ for f in (grad_mode._SetGradMode.__enter__, grad_mode._SetGradMode.__exit__,
-                                  grad_mode._Off.__init__, grad_mode._Off.__del__)}
+    codes = {
+        f.__code__
+        for f in (
+            grad_mode._SetGradMode.__enter__,
+            grad_mode._SetGradMode.__exit__,
+            grad_mode._Off.__init__,
+            grad_mode._Off.__del__,
+        )
+    }
     points = {code: handled_here(code) for code in codes}
     exit_code = grad_mode._SetGradMode.__exit__.__code__
     seen = 0

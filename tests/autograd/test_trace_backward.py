@@ -138,7 +138,10 @@ def test_steps_by_hand():
         "b.grad += 2.0 * 1.0 = 2.0",
     ]
     assert [(s.node_name, s.parent_name, s.index) for s in steps] == [
-        ("y", "p", 0), ("y", "a", 1), ("p", "a", 0), ("p", "b", 1)
+        ("y", "p", 0),
+        ("y", "a", 1),
+        ("p", "a", 0),
+        ("p", "b", 1),
     ]
     assert [s.grad_after for s in steps] == [1.0, 1.0, -2.0, 2.0]
     assert (a.grad, b.grad, p.grad, y.grad) == (-2.0, 2.0, 1.0, 1.0)
@@ -167,13 +170,27 @@ def test_stand_in_names_of_every_op():
     b = Value(3.0, label="b")
     y = ((a + b) - (a / b)) ** 2 + (-a) ** b
     assert node_names(topological_order(y)) == [
-        "b", "leaf#1", "add#2", "div#3", "sub#4", "pow#5", "neg#6", "pow#7", "add#8"
+        "b",
+        "leaf#1",
+        "add#2",
+        "div#3",
+        "sub#4",
+        "pow#5",
+        "neg#6",
+        "pow#7",
+        "add#8",
     ]
 
 
 def test_format_number():
     assert [format_number(x) for x in (0.42, 1.0, -3.0, 0.123456, 12345.678, 1e-9, -0.0)] == [
-        "0.42", "1.0", "-3.0", "0.1235", "12350.0", "1e-09", "0.0"
+        "0.42",
+        "1.0",
+        "-3.0",
+        "0.1235",
+        "12350.0",
+        "1e-09",
+        "0.0",
     ]
     assert [format_number(x) for x in (math.inf, -math.inf, math.nan)] == ["inf", "-inf", "nan"]
 

@@ -58,8 +58,26 @@ def test_training_separates_the_moons_and_draws_the_boundary(tmp_path, capsys):
 
 def test_minibatches_and_svg(tmp_path, capsys):
     plot = tmp_path / "m.svg"
-    assert main(["--samples", "20", "--steps", "3", "--hidden", "4", "--batch-size", "5", "--quiet",
-                 "--plot", str(plot), "--grid", "5"]) == 0
+    assert (
+        main(
+            [
+                "--samples",
+                "20",
+                "--steps",
+                "3",
+                "--hidden",
+                "4",
+                "--batch-size",
+                "5",
+                "--quiet",
+                "--plot",
+                str(plot),
+                "--grid",
+                "5",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert not re.search(r"^step", out, re.MULTILINE)  # --quiet: no per-step lines
     assert "accuracy" in out
@@ -68,8 +86,17 @@ def test_minibatches_and_svg(tmp_path, capsys):
 
 @pytest.mark.parametrize(
     "argv",
-    [["--samples", "1"], ["--steps", "0"], ["--batch-size", "0"], ["--samples", "10", "--batch-size", "11"],
-     ["--noise", "-1"], ["--alpha", "-0.1"], ["--hidden", "0"], ["--grid", "1"], ["--plot", "m.gif"]],
+    [
+        ["--samples", "1"],
+        ["--steps", "0"],
+        ["--batch-size", "0"],
+        ["--samples", "10", "--batch-size", "11"],
+        ["--noise", "-1"],
+        ["--alpha", "-0.1"],
+        ["--hidden", "0"],
+        ["--grid", "1"],
+        ["--plot", "m.gif"],
+    ],
 )
 def test_bad_arguments_are_refused(argv, capsys):
     with pytest.raises(SystemExit) as exc:

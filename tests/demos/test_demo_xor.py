@@ -38,8 +38,21 @@ def test_nudging_learns_xor_with_the_defaults(tmp_path):
 
 def test_both_start_from_the_same_weights_and_draw_everything(tmp_path):
     json_path, plot, graph = tmp_path / "both.json", tmp_path / "loss.png", tmp_path / "g" / "graph.svg"
-    argv = ["--method", "both", "--epochs", "600", "--seed", "2", "--quiet",
-            "--json", str(json_path), "--plot", str(plot), "--graph", str(graph)]
+    argv = [
+        "--method",
+        "both",
+        "--epochs",
+        "600",
+        "--seed",
+        "2",
+        "--quiet",
+        "--json",
+        str(json_path),
+        "--plot",
+        str(plot),
+        "--graph",
+        str(graph),
+    ]
     assert main(argv) == 0
     summary = read_json(json_path)
     assert summary["method"] == "both" and summary["epochs"] == 600
@@ -91,8 +104,24 @@ def test_train_refuses_an_unknown_method():
 
 def test_bce_loss_and_tanh_are_options(tmp_path):
     path = tmp_path / "x.json"
-    assert main(["--loss", "bce", "--activation", "tanh", "--init", "xavier", "--epochs", "5",
-                 "--json", str(path), "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "--loss",
+                "bce",
+                "--activation",
+                "tanh",
+                "--init",
+                "xavier",
+                "--epochs",
+                "5",
+                "--json",
+                str(path),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     summary = read_json(path)
     assert summary["epochs"] == 5 and set(summary) == SUMMARY_KEYS
 
@@ -115,8 +144,18 @@ def test_graph_in_dot_and_pdf(tmp_path):
 
 @pytest.mark.parametrize(
     "argv",
-    [["--epochs", "0"], ["--lr", "0"], ["--lr", "-1"], ["--lr", "inf"], ["--eps", "0"], ["--eps", "nan"],
-     ["--method", "guess"], ["--plot", "loss.txt"], ["--graph", "g.jpg"], ["--init", "zeros"]],
+    [
+        ["--epochs", "0"],
+        ["--lr", "0"],
+        ["--lr", "-1"],
+        ["--lr", "inf"],
+        ["--eps", "0"],
+        ["--eps", "nan"],
+        ["--method", "guess"],
+        ["--plot", "loss.txt"],
+        ["--graph", "g.jpg"],
+        ["--init", "zeros"],
+    ],
 )
 def test_bad_arguments_are_refused(argv, capsys):
     with pytest.raises(SystemExit) as exc:

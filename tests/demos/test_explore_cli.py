@@ -118,9 +118,7 @@ def test_values_that_no_name_uses_are_an_error():
         build_expression("a * 2", {"a": 1.0, "b": 2.0})
 
 
-@pytest.mark.parametrize(
-    "text, expected", [("a=2", ("a", 2.0)), ("b=-3", ("b", -3.0)), (" x1 = 1e-3 ", ("x1", 0.001))]
-)
+@pytest.mark.parametrize("text, expected", [("a=2", ("a", 2.0)), ("b=-3", ("b", -3.0)), (" x1 = 1e-3 ", ("x1", 0.001))])
 def test_parse_assignment(text, expected):
     assert parse_assignment(text) == expected
 
