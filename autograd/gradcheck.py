@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import inspect
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 from autograd.grad_mode import enable_grad, no_grad
 from autograd.topo import topological_order

@@ -17,7 +17,8 @@ import hashlib
 import inspect
 import math
 import sys
-from typing import Any, Callable, Iterable, NamedTuple, Sequence, Union
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, NamedTuple, Union
 
 try:
     from hypothesis import given
@@ -418,7 +419,7 @@ _EXPONENTS = (2.0, 3.0, -1.0, -2.0, 0.5, 1.5, -0.5)  # of v ** c: integers allow
 _BASES = (0.5, 2.0, math.e, 3.0)  # of c ** v: positive
 _BOUND = 1e3  # no node's value grows past this, so finite differences stay precise
 
-Step = tuple[str, tuple[Union[int, float], ...]]  # (op, operands): an int is a node, a float a constant
+Step = tuple[str, tuple[int | float, ...]]  # (op, operands): an int is a node, a float a constant
 
 
 class Expression:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import itertools
 import math
 import threading
+from collections.abc import Sequence
 from numbers import Real
-from typing import Any, Sequence, Union
+from typing import Any, Union
 
 from autograd.grad_mode import _mode
 from autograd.topo import by_creation, topological_order
@@ -77,7 +78,7 @@ class Value:
     # in _p0, _d0. _seq: creation number of a node made by an op (its parents
     # have smaller ones), _LEAF for leaves. _pass_grad: backward()'s scratch,
     # the gradient of the pass under way; None outside a pass.
-    __slots__ = ("data", "grad", "label", "op", "_p0", "_p1", "_d0", "_d1", "_seq", "_pass_grad")
+    __slots__ = ("data", "grad", "label", "op", "_p0", "_p1", "_d0", "_d1", "_seq", "_pass_grad")  # noqa: RUF023  (reading order: public fields first)
 
     data: float
     grad: float

@@ -14,8 +14,9 @@ import math
 import os
 import shutil
 import sys
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Iterable, NoReturn, Sequence, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from autograd.files import FileWriteError, check_target, staged_path, write_file
 from autograd.render import INSTALL_HINT, GraphTooLargeError, GraphvizNotFoundError

@@ -19,7 +19,7 @@ import argparse
 import math
 import random
 import time
-from typing import Sequence
+from collections.abc import Sequence
 
 from autograd import Value, no_grad
 from demos._common import IMAGE_SUFFIXES, DemoParser, count, echo, number, progress, pyplot, run, save_figure

@@ -19,7 +19,7 @@ finishes each node's gradient before passing it on, and gives 4.
 from __future__ import annotations
 
 import argparse
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from autograd import Value, save_graph, topological_order
 from demos._common import DOT_SUFFIXES, GRAPH_SUFFIXES, DemoParser, count, number, run

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import argparse
 import random
-from typing import Sequence
+from collections.abc import Sequence
 
 from autograd import Value, save_graph
 from demos._common import (

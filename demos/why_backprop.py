@@ -25,8 +25,8 @@ from __future__ import annotations
 import argparse
 import random
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Sequence
 
 from autograd import numerical_grad
 from demos._common import IMAGE_SUFFIXES, DemoParser, count, number, progress, pyplot, run, save_figure, save_json

@@ -37,8 +37,9 @@ from __future__ import annotations
 import argparse
 import math
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from autograd import Value, no_grad, save_graph
 from demos._common import (

@@ -51,7 +51,7 @@ DISK_FULL = OSError(errno.ENOSPC, "No space left on device")
 def test_bytes_and_text_replace_the_file_whole(tmp_path):
     path = tmp_path / "a.txt"
     assert write_file(path, "héllo\n") == path
-    assert path.read_bytes() == "héllo\n".encode("utf-8")
+    assert path.read_bytes() == "héllo\n".encode()
     assert write_file(str(path), b"\x00\x01") == path
     assert path.read_bytes() == b"\x00\x01"
     assert write_file(path, bytearray(b"ab")) == path and path.read_bytes() == b"ab"
@@ -318,10 +318,9 @@ def test_staged_path_cleans_up_when_the_writer_fails(tmp_path, error, expected):
     (tmp_path / "plot.svg").write_text("old")
     before = listing(tmp_path)
     for target in (tmp_path / "plot.svg", tmp_path / "new" / "plot.svg"):
-        with pytest.raises(expected) as info:
-            with staged_path(target, who="save_figure") as tmp:
-                tmp.write_text("half a pic")
-                raise error
+        with pytest.raises(expected) as info, staged_path(target, who="save_figure") as tmp:
+            tmp.write_text("half a pic")
+            raise error
         if expected is FileWriteError:
             assert str(info.value).startswith(f"save_figure: cannot write {str(target)!r}: the file is larger")
         assert listing(tmp_path) == before

@@ -22,9 +22,8 @@ def test_no_grad_builds_no_graph():
 
 
 def test_no_grad_restores_recording_after_an_exception():
-    with pytest.raises(ValueError):
-        with no_grad():
-            Value(-1.0).log()
+    with pytest.raises(ValueError), no_grad():
+        Value(-1.0).log()
     assert is_grad_enabled()
     assert (Value(1.0) * 2).parents != ()
 
@@ -119,9 +118,8 @@ def test_the_fast_path_comes_back_after_every_block():
     assert type(grad_mode._mode) is grad_mode._GradMode
     with no_grad():
         assert type(grad_mode._mode) is grad_mode._AskContext
-        with enable_grad():
-            with no_grad():
-                pass
+        with enable_grad(), no_grad():
+            pass
     assert type(grad_mode._mode) is grad_mode._GradMode and grad_mode._alive == 0
 
     @no_grad()
@@ -129,13 +127,12 @@ def test_the_fast_path_comes_back_after_every_block():
         return Value(1.0) * 2
 
     f()
-    with pytest.raises(ValueError):
-        with no_grad():
-            Value(-1.0).log()
+    with pytest.raises(ValueError), no_grad():
+        Value(-1.0).log()
     assert type(grad_mode._mode) is grad_mode._GradMode and grad_mode._alive == 0
 
 
-def handled_here(code) -> set[int]:  # noqa: ANN001
+def handled_here(code) -> set[int]:
     """Offsets in ``code`` where CPython 3.11 would raise a pending KeyboardInterrupt: right
     after each call returns, and at each loop's backward jump (and, not listed, on entry)."""
     instructions = list(dis.get_instructions(code))
@@ -170,7 +167,7 @@ def test_a_real_interrupt_anywhere_in_entering_or_leaving_keeps_the_state_right(
     seen = 0
     target = 0
 
-    def tracer(frame, event, arg):  # noqa: ANN001, ANN202  (gets each function's start)
+    def tracer(frame, event, arg):  # gets each function's start
         nonlocal seen
         if frame.f_code not in codes:
             return None
@@ -181,7 +178,7 @@ def test_a_real_interrupt_anywhere_in_entering_or_leaving_keeps_the_state_right(
         frame.f_trace_opcodes = True
         return local
 
-    def local(frame, event, arg):  # noqa: ANN001, ANN202  (gets each bytecode)
+    def local(frame, event, arg):  # gets each bytecode
         nonlocal seen
         if event == "opcode" and frame.f_lasti in points[frame.f_code]:
             seen += 1

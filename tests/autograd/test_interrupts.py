@@ -16,7 +16,7 @@ import signal
 import struct
 import sys
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 
@@ -84,13 +84,13 @@ class Injector:
         self.per = per
         self.where: list[str] = []
 
-    def __call__(self, frame, event, arg):  # noqa: ANN001, ANN204  (sys.settrace's signature)
+    def __call__(self, frame, event, arg):  # sys.settrace's signature
         if os.path.abspath(frame.f_code.co_filename) not in ENGINE_FILES:
             return None
         frame.f_trace_opcodes = self.per == "opcode"
         return self.local
 
-    def local(self, frame, event, arg):  # noqa: ANN001, ANN201
+    def local(self, frame, event, arg):
         if event == self.per and self.fired < 2 and self.left[self.fired]:
             if event == "opcode" and frame.f_code.co_code[frame.f_lasti] == NOP:
                 return self.local
@@ -102,7 +102,7 @@ class Injector:
         return self.local
 
 
-def with_lines(code) -> set[int]:  # noqa: ANN001
+def with_lines(code) -> set[int]:
     """The lines of ``code`` that open a ``with`` statement."""
     return {i.positions.lineno for i in dis.get_instructions(code) if i.opname == "BEFORE_WITH"}
 
@@ -258,7 +258,7 @@ class Alarm:
         self.armed = False
         self.previous = signal.signal(signal.SIGALRM, self.handler)
 
-    def handler(self, signum, frame):  # noqa: ANN001, ANN201
+    def handler(self, signum, frame):
         if self.armed:
             self.armed = False
             raise KeyboardInterrupt("timer")

@@ -62,7 +62,7 @@ def test_engine_ops_match_the_table_bit_for_bit(op, data):
 
 @given(a=st.just(0.0) | st.floats(-20.0, 20.0).filter(lambda x: abs(x) > 1e-3), c=exponents)
 def test_power_by_a_number_matches_the_table(a, c):
-    if a < 0 and not float(c).is_integer() or a == 0 and c < 0:
+    if (a < 0 and not float(c).is_integer()) or (a == 0 and c < 0):
         return  # outside the domain: a clear error, tested in test_value_errors.py
     node = Value(a) ** c
     assert rule_for(node.op)[1] == {"c": float(c)}  # the op name keeps the exponent exactly

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import struct
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 import demos._common as common
+
 from demo_files import assert_image, read_json
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,8 +8,9 @@ import re
 import pytest
 
 from autograd import Value
-from demo_files import assert_image
 from demos.moons import accuracy, main, make_moons
+
+from demo_files import assert_image
 
 
 def test_noiseless_points_lie_on_the_two_half_circles():

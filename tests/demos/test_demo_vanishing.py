@@ -7,8 +7,9 @@ import re
 
 import pytest
 
-from demo_files import assert_image
 from demos.vanishing import layer_gradients, main, sigmoid_chain
+
+from demo_files import assert_image
 
 
 def sigmoid(z: float) -> float:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from autograd import numerical_grad
-from demo_files import assert_image, read_json
 from demos.xor import DEFAULTS, TARGETS, _nudge_epoch, main, make_model, train, xor_loss
+
+from demo_files import assert_image, read_json
 
 SUMMARY_KEYS = {"method", "epochs", "final_loss", "predictions", "learned", "seconds"}
 
