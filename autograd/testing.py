@@ -180,7 +180,7 @@ def assert_grads_match(
         analytic = [leaf.grad for leaf in leaves]
         sensitivity = math.fsum(abs(node.data * node.grad) for node in nodes if math.isfinite(node.data * node.grad))
     finally:
-        for node, grad in zip(nodes, saved):
+        for node, grad in zip(nodes, saved, strict=True):
             node.grad = grad
 
     def value_at(p: list[float]) -> float:
@@ -188,7 +188,7 @@ def assert_grads_match(
             return _output(build, p, who).data
 
     problems = []
-    for i, (x, a) in enumerate(zip(point, analytic)):
+    for i, (x, a) in enumerate(zip(point, analytic, strict=True)):
         numeric, spread, h = _central(value_at, point, i, step)
         tolerance = atol + rtol * max(abs(a), abs(numeric)) + spread + _ROUNDING * _EPS * sensitivity / h
         if abs(a - numeric) <= tolerance or (math.isinf(a) and a == numeric):

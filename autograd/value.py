@@ -194,7 +194,7 @@ class Value:
                         node._p0._pass_grad += node._d0 * upstream
                         b._pass_grad += node._d1 * upstream
                     else:
-                        for parent, local in zip(node._p0, node._d0):
+                        for parent, local in zip(node._p0, node._d0):  # noqa: B905  (hot loop: lengths equal by construction)
                             parent._pass_grad += local * upstream
                 # 3. Leaves pass nothing on.
                 for leaf in leaves:

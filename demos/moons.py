@@ -70,7 +70,7 @@ def accuracy(scores: Sequence[Value | float], labels: Sequence[int]) -> float:
     0.6666666666666666
     """
     right = 0
-    for score, label in zip(scores, labels):
+    for score, label in zip(scores, labels, strict=False):
         s = score.data if isinstance(score, Value) else score
         right += (s > 0) == (label > 0)
     return right / len(labels)
@@ -131,7 +131,7 @@ def _plot(
     )
     ax.contour(gx, gy, scores, levels=[0.0], colors="k", linewidths=1)
     for label, color, marker in ((-1, "#1f5fa8", "o"), (1, "#c0392b", "s")):
-        pts = [p for p, t in zip(X, y) if t == label]
+        pts = [p for p, t in zip(X, y, strict=True) if t == label]
         ax.scatter(
             [a for a, _ in pts],
             [b for _, b in pts],

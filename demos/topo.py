@@ -75,7 +75,7 @@ def naive_backward_WRONG(root: Value, log: Log | None = None) -> int:  # noqa: N
     def visit(node: Value) -> None:
         nonlocal calls
         calls += 1
-        for parent, local in zip(node.parents, node.local_grads):
+        for parent, local in zip(node.parents, node.local_grads, strict=True):
             _step(node, parent, local, log)
             visit(parent)  # too early: parent.grad may still be missing contributions
 
@@ -97,7 +97,7 @@ def topological_backward(root: Value, log: Log | None = None) -> list[Value]:
     order = list(reversed(topological_order(root)))
     root.grad = 1.0
     for node in order:  # every consumer of `node` comes earlier in this list
-        for parent, local in zip(node.parents, node.local_grads):
+        for parent, local in zip(node.parents, node.local_grads, strict=True):
             _step(node, parent, local, log)
     return order
 

@@ -107,7 +107,7 @@ def _table(grads: dict[str, list[float]]) -> str:
 def _plot(grads: dict[str, list[float]], path: str, depth: int, width: int) -> str:
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6, 4))
-    for (name, g), marker in zip(grads.items(), "os^"):
+    for (name, g), marker in zip(grads.items(), "os^", strict=True):
         layers = list(range(1, len(g) + 1))
         ax.semilogy(layers, [max(v, 1e-300) for v in g], marker + "-", label=name)
     ax.set_xlabel("layer (1 = next to the input; the last is the output)")

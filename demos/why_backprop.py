@@ -96,7 +96,7 @@ def compare(
         forward_passes_numerical=passes,
         seconds_backprop=best,
         seconds_numerical=seconds_numerical,
-        max_difference=max(abs(a - b) for a, b in zip(by_backprop, by_nudging)),
+        max_difference=max(abs(a - b) for a, b in zip(by_backprop, by_nudging, strict=True)),
     )
 
 

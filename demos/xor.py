@@ -84,7 +84,9 @@ class Run:
     @property
     def learned(self) -> bool:
         """All four outputs on the right side of 0.5."""
-        return len(self.predictions) == 4 and all((p > 0.5) == (t > 0.5) for p, t in zip(self.predictions, TARGETS))
+        return len(self.predictions) == 4 and all(
+            (p > 0.5) == (t > 0.5) for p, t in zip(self.predictions, TARGETS, strict=True)
+        )
 
     def summary(self) -> dict[str, Any]:
         """The JSON summary of the demo contract."""
@@ -142,7 +144,7 @@ def _nudge_epoch(params: list[Value], loss_fn: Callable[[], Value], lr: float, e
             after = loss_fn().data  # how much did the loss go down?
             downhill.append((before - after) / eps)
             p.data = original  # put it back before nudging the next one
-        for p, direction in zip(params, downhill):  # then move them all at once
+        for p, direction in zip(params, downhill, strict=True):  # then move them all at once
             p.data += lr * direction
     return before
 
@@ -180,7 +182,7 @@ def _truth_table(run: Run) -> str:
         f"{run.method}: {run.epochs} epochs in {run.seconds:.2f} s, final loss {run.final_loss:.4f}",
         "  x1 x2 | target | output",
     ]
-    for (x1, x2), t, p in zip(INPUTS, TARGETS, run.predictions):
+    for (x1, x2), t, p in zip(INPUTS, TARGETS, run.predictions, strict=True):
         mark = "ok" if (p > 0.5) == (t > 0.5) else "WRONG"
         lines.append(f"   {x1:.0f}  {x2:.0f} |   {t:.0f}    | {p:.4f}  {mark}")
     if run.learned:
@@ -193,7 +195,7 @@ def _truth_table(run: Run) -> str:
 def _plot(runs: list[Run], path: str, loss: str) -> str:
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6, 3.8))
-    for run, style in zip(runs, ("-", "--")):
+    for run, style in zip(runs, ("-", "--"), strict=False):
         ax.plot(range(len(run.losses)), run.losses, style, label=f"{run.method} ({run.seconds:.2f} s)")
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
@@ -300,7 +302,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_truth_table(result))
     if len(runs) == 2:
         b, n = runs
-        gap = max(abs(p - q) for p, q in zip(b.predictions, n.predictions))
+        gap = max(abs(p - q) for p, q in zip(b.predictions, n.predictions, strict=True))
         print(
             f"numerical took {n.seconds / b.seconds:.1f}x the time of backprop; "
             f"largest difference between their outputs: {gap:.2g}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dis
+import itertools
 
 import pytest
 
@@ -136,7 +137,7 @@ def handled_here(code) -> set[int]:
     """Offsets in ``code`` where CPython 3.11 would raise a pending KeyboardInterrupt: right
     after each call returns, and at each loop's backward jump (and, not listed, on entry)."""
     instructions = list(dis.get_instructions(code))
-    points = {b.offset for a, b in zip(instructions, instructions[1:]) if a.opname == "CALL"}
+    points = {b.offset for a, b in itertools.pairwise(instructions) if a.opname == "CALL"}
     return points | {i.offset for i in instructions if i.opname == "JUMP_BACKWARD"}
 
 

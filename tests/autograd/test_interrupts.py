@@ -41,7 +41,7 @@ def pass_gradients(root: Value) -> dict[Value, float]:
     grads = {root: 1.0}
     for node in reversed(topological_order(root)):
         upstream = grads.get(node, 0.0)
-        for parent, local in zip(node.parents, node.local_grads):
+        for parent, local in zip(node.parents, node.local_grads, strict=True):
             grads[parent] = grads.get(parent, 0.0) + local * upstream
     return grads
 
@@ -201,7 +201,8 @@ def test_an_interrupt_at_every_bytecode_of_a_pass(what, per):
         # The next pass, not interrupted, is exact from whatever state the cut one left.
         after_cut = [v.grad for v in nodes]
         y.backward()
-        assert [bits(v.grad) for v in nodes] == [bits(g + dg) for g, dg in zip(after_cut, d)], f"cut at {n}"
+        expected = [bits(g + dg) for g, dg in zip(after_cut, d, strict=True)]
+        assert [bits(v.grad) for v in nodes] == expected, f"cut at {n}"
         if not interrupted:
             break
         n += 1
@@ -228,7 +229,7 @@ def test_a_second_interrupt_while_the_first_is_handled():
             check_pass_states(nodes, before, d, "backward")
             after_cut = [v.grad for v in nodes]
             y.backward()
-            assert [bits(v.grad) for v in nodes] == [bits(g + dg) for g, dg in zip(after_cut, d)]
+            assert [bits(v.grad) for v in nodes] == [bits(g + dg) for g, dg in zip(after_cut, d, strict=True)]
             if injector.fired < 2:
                 break
             second += 1
@@ -299,7 +300,11 @@ def test_real_signals_at_many_delays_on_300k_nodes():
             delay = took * (0.02 + 0.96 * trial / 15)
             outcomes.append(alarm.run(delay, y.backward))
             # Each node as before or complete (float compares: 300,000 bit patterns would be slow).
-            wrong = [i for i, (v, old, dg) in enumerate(zip(nodes, before, d)) if v.grad != old and v.grad != old + dg]
+            wrong = [
+                i
+                for i, (v, old, dg) in enumerate(zip(nodes, before, d, strict=True))
+                if v.grad != old and v.grad != old + dg
+            ]
             assert not wrong, f"trial {trial}: {len(wrong)} nodes half-done, first {nodes[wrong[0]]!r}"
             assert not _pass_lock._is_owned()
     finally:
@@ -307,7 +312,7 @@ def test_real_signals_at_many_delays_on_300k_nodes():
     assert sum(outcomes) >= 8, f"only {sum(outcomes)} of 16 passes were cut; the delays missed"
     after_cuts = [v.grad for v in nodes]
     y.backward()
-    assert [bits(v.grad) for v in nodes] == [bits(g + dg) for g, dg in zip(after_cuts, d)]
+    assert [bits(v.grad) for v in nodes] == [bits(g + dg) for g, dg in zip(after_cuts, d, strict=True)]
     assert all(math.isfinite(w.grad) and w.grad != 0.0 for w in nodes[:8])
 
 

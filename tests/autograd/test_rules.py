@@ -41,11 +41,11 @@ def check_node(node: Value, inputs: list[float]) -> None:
     found = rule_for(node.op)
     assert found is not None, f"op {node.op!r} has no entry in autograd/rules.py"
     rule, constants = found
-    names = dict(zip("ab", inputs), **constants)
+    names = dict(zip("ab", inputs, strict=False), **constants)  # b only if binary
     assert rule.arity == len(node.parents) == len(inputs)
     y = evaluate(rule.value, **names)
     assert same(node.data, y), f"{node.op}: engine {node.data!r}, table {y!r} at {names}"
-    for k, (recorded, code) in enumerate(zip(node.local_grads, rule.grads)):
+    for k, (recorded, code) in enumerate(zip(node.local_grads, rule.grads, strict=True)):
         expected = evaluate(code, y=node.data, **names)
         assert same(recorded, expected), f"{node.op} d/d input {k}: engine {recorded!r}, table {expected!r}"
 
@@ -89,7 +89,7 @@ def test_shown_formulas_agree_with_the_exact_ones(op):
     rule = RULES[op]
     points = {"a": 0.7, "b": 1.3, "c": 2.5}
     y = evaluate(rule.value, **points)
-    for exact, shown in zip(rule.grads, rule.shown):
+    for exact, shown in zip(rule.grads, rule.shown, strict=True):
         assert evaluate(shown, y=y, **points) == pytest.approx(evaluate(exact, y=y, **points), rel=1e-12)
 
 

@@ -17,7 +17,7 @@ def test_noiseless_points_lie_on_the_two_half_circles():
     X, y = make_moons(41, noise=0.0, seed=5)
     assert len(X) == 41 and sorted(set(y)) == [-1, 1]
     assert y.count(-1) == 20 and y.count(1) == 21
-    for (a, b), label in zip(X, y):
+    for (a, b), label in zip(X, y, strict=True):
         if label == -1:  # upper moon: radius 1 around (0, 0), y >= 0
             assert math.hypot(a, b) == pytest.approx(1.0) and b >= -1e-12
         else:  # lower moon: radius 1 around (1, 0.5), y <= 0.5
@@ -30,7 +30,7 @@ def test_noise_moves_points_by_about_its_size_and_the_seed_fixes_them():
     assert make_moons(400, noise=0.1, seed=1) == (noisy, labels)
     assert make_moons(400, noise=0.1, seed=2)[0] != noisy
     # same shuffle for the same seed, so the points pair up; each coordinate moved by N(0, 0.1)
-    shifts = [c - n for p, q in zip(clean, noisy) for c, n in zip(p, q)]
+    shifts = [c - n for p, q in zip(clean, noisy, strict=True) for c, n in zip(p, q, strict=True)]
     std = math.sqrt(sum(s * s for s in shifts) / len(shifts))
     assert 0.08 < std < 0.12
 

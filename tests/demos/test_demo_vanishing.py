@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 
@@ -22,7 +23,7 @@ def test_sigmoid_gradients_shrink_layer_by_layer_and_relu_ones_do_not():
     assert len(sig) == len(relu) == 9
     # every sigmoid layer passes on at most 1/4 of the slope: orders of magnitude lost
     assert sig[0] < 1e-4 * sig[-2]
-    assert all(a < b for a, b in zip(sig[:-1], sig[1:]))
+    assert all(a < b for a, b in itertools.pairwise(sig))
     assert relu[0] > 1e-2 * relu[-2]
 
 

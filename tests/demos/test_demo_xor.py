@@ -17,7 +17,7 @@ def _check_summary(summary: dict, method: str, epochs: int) -> None:
     assert summary["method"] == method and summary["epochs"] == epochs
     assert len(summary["predictions"]) == 4 and all(0.0 < p < 1.0 for p in summary["predictions"])
     assert summary["learned"] is True
-    for p, t in zip(summary["predictions"], TARGETS):  # the order is 00, 01, 10, 11
+    for p, t in zip(summary["predictions"], TARGETS, strict=True):  # the order is 00, 01, 10, 11
         assert abs(p - t) < 0.2
     assert 0.0 <= summary["final_loss"] < 0.01
     assert summary["seconds"] > 0.0
@@ -80,13 +80,13 @@ def test_one_nudge_epoch_is_the_forward_difference_step():
     slopes = numerical_grad(lambda: xor_loss(model), params, eps=eps, method="forward")
     loss_before = xor_loss(model).data
     assert _nudge_epoch(params, lambda: xor_loss(model), lr, eps) == loss_before
-    for p, w0, slope in zip(params, start, slopes):
+    for p, w0, slope in zip(params, start, slopes, strict=True):
         assert p.data == pytest.approx(w0 - lr * slope, rel=1e-12, abs=1e-15)
     # and that slope is the gradient backprop finds, up to the forward difference's O(eps) error
     fresh = make_model(seed=3)
     loss = xor_loss(fresh)
     loss.backward()
-    for p, slope in zip(fresh.parameters(), slopes):
+    for p, slope in zip(fresh.parameters(), slopes, strict=True):
         assert slope == pytest.approx(p.grad, abs=1e-4)
 
 

@@ -146,10 +146,10 @@ def test_xor_loss_is_the_squared_error_of_the_network():
     # the forward pass again, by hand, from the model's own weights
     hidden = []
     for neuron in model.layers[0].neurons:
-        z = sum(w.data * x for w, x in zip(neuron.w, (x1, x2))) + neuron.b.data
+        z = sum(w.data * x for w, x in zip(neuron.w, (x1, x2), strict=True)) + neuron.b.data
         hidden.append(1 / (1 + math.exp(-z)))
     (out,) = model.layers[1].neurons
-    y = 1 / (1 + math.exp(-(sum(w.data * h for w, h in zip(out.w, hidden)) + out.b.data)))
+    y = 1 / (1 + math.exp(-(sum(w.data * h for w, h in zip(out.w, hidden, strict=True)) + out.b.data)))
     assert loss.data == pytest.approx((y - 0.0) ** 2, rel=1e-12)
     assert loss.label == "loss"
     with pytest.raises(ValueError, match="sample must be one of"):

@@ -58,7 +58,7 @@ def test_forward_and_gradients_agree_with_micrograd():
     their_scores = [theirs([micrograd.engine.Value(a) for a in x]) for x in X]
     assert [s.data for s in scores] == [s.data for s in their_scores]  # same sums, in the same order
     loss = hinge_loss(scores, y, alpha=1e-4, params=ours)
-    losses = [(1 + -yi * si).relu() for yi, si in zip(y, their_scores)]
+    losses = [(1 + -yi * si).relu() for yi, si in zip(y, their_scores, strict=True)]
     their_loss = sum(losses) * (1.0 / len(losses)) + 1e-4 * sum(p * p for p in theirs.parameters())
     assert loss.data == pytest.approx(their_loss.data, rel=1e-14)
     loss.backward()
