@@ -34,7 +34,7 @@ import os
 import shutil
 import stat
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Union
@@ -291,10 +291,8 @@ def _write_new(temp: Path, data: bytes, like: Path) -> None:
     """Create ``temp`` (it must not exist), write ``data``, flush it to disk; the mode of ``like`` if it exists."""
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o666)
     try:
-        try:
+        with suppress(FileNotFoundError):  # no old file: the new one keeps its default mode
             os.chmod(temp, stat.S_IMODE(os.stat(like).st_mode))
-        except FileNotFoundError:
-            pass
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view) :]  # a write may be partial (at a size limit): go on, or fail
@@ -375,19 +373,15 @@ def _finish(entries: list[_Entry], made: list[Path]) -> None:
 
 def _remove(path: Path | None) -> None:
     if path is not None:
-        try:
+        with suppress(OSError):
             os.unlink(path)
-        except OSError:
-            pass
 
 
 def _remove_folders(made: list[Path]) -> None:
     """Remove the folders a failed write created (innermost first), if they are still empty."""
     for folder in reversed(made):
-        try:
+        with suppress(OSError):  # not empty any more: someone else wrote there meanwhile
             os.rmdir(folder)
-        except OSError:
-            pass  # not empty any more: someone else wrote there meanwhile
 
 
 # What went wrong, by error number, in words that say what to do.

@@ -282,7 +282,7 @@ def _domains(domain: object, arity: int, who: str) -> list[st.SearchStrategy[flo
     return [_domain_strategy(domain, who)] * arity
 
 
-class _NotAValue(TypeError):
+class _NotAValueError(TypeError):
     """check_op's op returned something other than a Value: the caller's mistake, not a failed property."""
 
 
@@ -352,7 +352,7 @@ def check_op(
     def build(values: list[Value]) -> Value:
         out = op(*values)
         if not isinstance(out, Value):
-            raise _NotAValue(f"{who}({name}): op must return a Value, got {out!r} of type {type(out).__name__}")
+            raise _NotAValueError(f"{who}({name}): op must return a Value, got {out!r} of type {type(out).__name__}")
         return out
 
     def gradients_match(xs: tuple[float, ...]) -> None:
@@ -368,7 +368,7 @@ def check_op(
         test()
     except HypothesisException:
         raise  # a health check or a bad setting: hypothesis's own message says what to do
-    except _NotAValue as error:
+    except _NotAValueError as error:
         raise TypeError(str(error)) from None
     except Exception as error:  # hypothesis has shrunk the failure; say so in one message
         detail = "\n".join(_messages(error))

@@ -7,14 +7,14 @@ import math
 import threading
 from collections.abc import Sequence
 from numbers import Real
-from typing import Any, Union
+from typing import Any
 
 from autograd.grad_mode import _mode
 from autograd.topo import by_creation, topological_order
 
 __all__ = ["Value", "Number"]
 
-Number = Union[int, float]
+Number = int | float
 
 
 def _describe(v: Value) -> str:

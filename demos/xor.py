@@ -195,8 +195,8 @@ def _truth_table(run: Run) -> str:
 def _plot(runs: list[Run], path: str, loss: str) -> str:
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6, 3.8))
-    for run, style in zip(runs, ("-", "--"), strict=False):
-        ax.plot(range(len(run.losses)), run.losses, style, label=f"{run.method} ({run.seconds:.2f} s)")
+    for trained, style in zip(runs, ("-", "--"), strict=False):
+        ax.plot(range(len(trained.losses)), trained.losses, style, label=f"{trained.method} ({trained.seconds:.2f} s)")
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
     ax.set_ylabel("mean binary cross-entropy" if loss == "bce" else "mean squared error")

@@ -196,9 +196,8 @@ def test_a_real_interrupt_anywhere_in_entering_or_leaving_keeps_the_state_right(
         seen = 0
         sys.settrace(tracer)
         try:
-            with no_grad():  # an outer block, so that enable_grad changes something
-                with block():
-                    pass
+            with no_grad(), block():  # no_grad() outside, so that enable_grad changes something
+                pass
         except KeyboardInterrupt:
             pass
         finally:

@@ -10,6 +10,7 @@ graph of 300,000 nodes.
 from __future__ import annotations
 
 import dis
+import functools
 import math
 import os
 import signal
@@ -195,7 +196,7 @@ def test_an_interrupt_at_every_bytecode_of_a_pass(what, per):
         d = expected_per_node(y, nodes)
         before = [bits(v.grad) for v in nodes]
         injector = Injector(n, per=per)
-        interrupted = run_with(injector, lambda: run(y))
+        interrupted = run_with(injector, functools.partial(run, y))
         check_lock_free(injector)
         check_pass_states(nodes, before, d, what)
         # The next pass, not interrupted, is exact from whatever state the cut one left.

@@ -205,7 +205,7 @@ def test_small_relative_errors_are_caught(slope, x):
         data = a**3 if x == 1e3 else math.exp(a) if x == 30.0 else 1e-8 * a
         return Value.from_op(data, (v[0],), (slope(a),), "planted")
 
-    with pytest.raises(AssertionError, match="ratio 1.00"):
+    with pytest.raises(AssertionError, match=re.escape("ratio 1.00")):
         assert_grads_match(f, [x])
 
 
@@ -247,7 +247,7 @@ def test_points_with_no_margin_leave_out_the_points_themselves(x):
 
 
 def test_points_errors():
-    with pytest.raises(ValueError, match="points: need finite low < high, got low=1.0, high=1.0"):
+    with pytest.raises(ValueError, match=re.escape("points: need finite low < high, got low=1.0, high=1.0")):
         points(1, 1)
     with pytest.raises(ValueError, match=r"nothing is left of \[-1.0, 1.0\] once \[0.0\] \+- 2.0 are avoided"):
         points(-1, 1, avoid=(0.0,), margin=2.0)
@@ -270,7 +270,7 @@ def test_500_random_graphs_evaluate_in_their_domain_and_match_finite_differences
         assert math.isclose(e.build([Value(x) for x in e.inputs]).data, value, rel_tol=1e-12, abs_tol=1e-12)
         for i, x in enumerate(e.inputs):  # and at every nudge assert_grads_match takes
             for moved in (x + STEP * max(1.0, abs(x)), x - STEP * max(1.0, abs(x))):
-                assert math.isfinite(e.evaluate(e.inputs[:i] + [moved] + e.inputs[i + 1 :]))
+                assert math.isfinite(e.evaluate([*e.inputs[:i], moved, *e.inputs[i + 1 :]]))
         assert_grads_match(e.build, e.inputs)
 
     each()
@@ -300,7 +300,7 @@ def test_random_graphs_catch_a_planted_wrong_derivative_in_the_engine(monkeypatc
 
     gradients_match()  # the real sigmoid passes
     monkeypatch.setattr(Value, "sigmoid", sigmoid_slightly_wrong)
-    with pytest.raises(AssertionError, match="ratio 1.00"):
+    with pytest.raises(AssertionError, match=re.escape("ratio 1.00")):
         gradients_match()
 
 
@@ -339,9 +339,9 @@ def test_expression_errors():
     with pytest.raises(ValueError, match="step 1 reads node 3, which is not made yet"):
         Expression([1.0, 2.0], [("neg", (0,)), ("+", (0, 3))])
     e = Expression([1.0, 2.0], [("+", (0, 1))])
-    with pytest.raises(ValueError, match="Expression.build: expected 2 values, got 1"):
+    with pytest.raises(ValueError, match=re.escape("Expression.build: expected 2 values, got 1")):
         e.build([Value(1.0)])
-    with pytest.raises(ValueError, match="Expression.evaluate: expected 2 floats, got 3"):
+    with pytest.raises(ValueError, match=re.escape("Expression.evaluate: expected 2 floats, got 3")):
         e.evaluate([1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match=r"unknown ops \['sin'\]"):
         expressions(["tanh", "sin"])

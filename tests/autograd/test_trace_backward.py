@@ -228,7 +228,7 @@ def test_deep_chain_needs_no_recursion():
 
 
 def test_not_a_value():
-    with pytest.raises(TypeError, match="trace_backward: expected a Value.*got 3.0"):
+    with pytest.raises(TypeError, match=r"trace_backward: expected a Value.*got 3\.0"):
         trace_backward(3.0)  # type: ignore[arg-type]
 
 

@@ -272,7 +272,7 @@ def test_ctrl_c_is_one_line_exit_130_and_the_old_output_stays(demo, tmp_path):
         time.sleep(1.0)  # well inside main() by now (not a timing assertion: only a wait before the signal)
         assert process.poll() is None, "the demo ended before it could be interrupted"
         process.send_signal(signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=60)
+        _, stderr = process.communicate(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()

@@ -243,7 +243,7 @@ def test_each_demo_has_usage_and_a_main(name):
     module = importlib.import_module(name)
     assert callable(module.main)
     assert "Usage" in module.__doc__ and "python -m " + name in module.__doc__
-    assert 'if __name__ == "__main__":\n    run(main)\n' in open(module.__file__, encoding="utf-8").read()
+    assert 'if __name__ == "__main__":\n    run(main)\n' in Path(module.__file__).read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("name", DEMOS)
@@ -259,5 +259,5 @@ def test_argparse_is_not_needed_by_the_demos_themselves():
     # every demo parses through DemoParser (one-line errors, shared flags), none builds its own ArgumentParser
     for name in DEMOS:
         source = importlib.import_module(name).__file__
-        assert "argparse.ArgumentParser(" not in open(source, encoding="utf-8").read(), name
+        assert "argparse.ArgumentParser(" not in Path(source).read_text(encoding="utf-8"), name
     assert issubclass(DemoParser, argparse.ArgumentParser)

@@ -14,10 +14,10 @@ from demo_files import assert_image
 
 
 def test_noiseless_points_lie_on_the_two_half_circles():
-    X, y = make_moons(41, noise=0.0, seed=5)
-    assert len(X) == 41 and sorted(set(y)) == [-1, 1]
+    inputs, y = make_moons(41, noise=0.0, seed=5)
+    assert len(inputs) == 41 and sorted(set(y)) == [-1, 1]
     assert y.count(-1) == 20 and y.count(1) == 21
-    for (a, b), label in zip(X, y, strict=True):
+    for (a, b), label in zip(inputs, y, strict=True):
         if label == -1:  # upper moon: radius 1 around (0, 0), y >= 0
             assert math.hypot(a, b) == pytest.approx(1.0) and b >= -1e-12
         else:  # lower moon: radius 1 around (1, 0.5), y <= 0.5
