@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import enum
 import itertools
 import math
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from numbers import Real
-from typing import Any
+from typing import Any, Final, TypeVar
 
 from autograd.grad_mode import _mode
 from autograd.topo import by_creation, topological_order
@@ -15,6 +16,7 @@ from autograd.topo import by_creation, topological_order
 __all__ = ["Value", "Number"]
 
 Number = int | float
+_T = TypeVar("_T")
 
 
 def _describe(v: Value) -> str:
@@ -25,7 +27,7 @@ def _describe(v: Value) -> str:
 def _as_float(x: object, what: str) -> float:
     """``x`` as a float, or a ``TypeError`` that says what was given and what was expected."""
     if type(x) is float:
-        return x  # type: ignore[return-value]
+        return x
     if isinstance(x, Real) and not isinstance(x, bool):
         try:
             return float(x)
@@ -71,13 +73,22 @@ class Value:
     exponent, ``exp`` of a finite value above 709.78 (its result would be inf).
     """
 
-    # The edges live in the node itself, not in tuples, so a node is one object
-    # for the garbage collector to track (three would make it work three times
-    # as hard). _p0, _p1: the parents, _d0, _d1: d(self)/d(parent); a leaf has
-    # _p0 None, a unary op _p1 None, an op with more inputs _p1 _MANY and tuples
-    # in _p0, _d0. _seq: creation number of a node made by an op (its parents
-    # have smaller ones), _LEAF for leaves. _pass_grad: backward()'s scratch,
-    # the gradient of the pass under way; None outside a pass.
+    # A node's edges live in its own slots, not in tuples, so a node is one object
+    # for the garbage collector to track (three would make it work three times as
+    # hard). Four slots hold the parents (_p) and d(self)/d(parent) (_d):
+    #
+    #   node      _p0                   _p1           _d0                       _d1
+    #   leaf      None                  None          0.0                       0.0
+    #   unary     the input             None          d self / d input          0.0
+    #   binary    the first input       the second    d self / d first          d self / d second
+    #   many      tuple of the inputs   _MANY         tuple: d self / d each    0.0
+    #
+    # "many" is a from_op with three or more inputs; under no_grad() every node is
+    # a leaf. _edges() decodes the table for every reader but the two hot loops,
+    # backward() and _prepare_backward(), which decode it inline.
+    # _seq: creation number of a node made by an op (its parents have smaller
+    # ones), _LEAF for leaves. _pass_grad: backward()'s scratch, the gradient of
+    # the pass under way; None outside a pass.
     __slots__ = ("data", "grad", "label", "op", "_p0", "_p1", "_d0", "_d1", "_seq", "_pass_grad")  # noqa: RUF023  (reading order: public fields first)
 
     data: float
@@ -85,7 +96,7 @@ class Value:
     label: str
     op: str
     _p0: Value | tuple[Value, ...] | None
-    _p1: Value | object | None
+    _p1: Value | _Many | None
     _d0: float | tuple[float, ...]
     _d1: float
     _seq: int
@@ -129,6 +140,7 @@ class Value:
         (0.6931, 0.5)
 
         Inside ``no_grad()`` the node keeps no parents.
+
         """
         parents, local_grads = _checked_edges(parents, local_grads, op)
         data = data if type(data) is float else _as_float(data, f"Value.from_op({op!r}) data")
@@ -147,18 +159,12 @@ class Value:
     @property
     def parents(self) -> tuple[Value, ...]:
         """The Values this node's op read, in argument order; ``()`` for a leaf."""
-        b = self._p1
-        if b is None:
-            return () if self._p0 is None else (self._p0,)  # type: ignore[return-value]
-        return self._p0 if b is _MANY else (self._p0, b)  # type: ignore[return-value]
+        return _edges(self)[0]
 
     @property
     def local_grads(self) -> tuple[float, ...]:
         """d(self)/d(parent) for each parent, as computed in the forward pass."""
-        b = self._p1
-        if b is None:
-            return () if self._p0 is None else (self._d0,)  # type: ignore[return-value]
-        return self._d0 if b is _MANY else (self._d0, self._d1)  # type: ignore[return-value]
+        return _edges(self)[1]
 
     def backward(self) -> None:
         """Add d(self)/d(node) to ``.grad`` of every node ``self`` depends on.
@@ -187,14 +193,18 @@ class Value:
                     upstream = node._pass_grad
                     node._pass_grad = None
                     node.grad += upstream
-                    b = node._p1  # the chain rule, parent by parent in argument order:
-                    if b is None:
-                        node._p0._pass_grad += node._d0 * upstream
-                    elif b is not _MANY:
-                        node._p0._pass_grad += node._d0 * upstream
+                    # The chain rule, parent by parent in argument order. The slots
+                    # are decoded here, not by _edges(), which would make backward()
+                    # about twice as slow: each branch is a row of the table in Value
+                    # (mypy cannot tie _p0 and _d0 to _p1, hence the ignores).
+                    b = node._p1
+                    if b is None:  # unary
+                        node._p0._pass_grad += node._d0 * upstream  # type: ignore[union-attr]  # a Value
+                    elif b is not _MANY:  # binary
+                        node._p0._pass_grad += node._d0 * upstream  # type: ignore[union-attr]  # a Value
                         b._pass_grad += node._d1 * upstream
-                    else:
-                        for parent, local in zip(node._p0, node._d0):  # noqa: B905  (hot loop: lengths equal by construction)
+                    else:  # many: two tuples of one length (zip(strict=True) would cost 0.14 us a node)
+                        for parent, local in zip(node._p0, node._d0):  # type: ignore[arg-type]  # noqa: B905  (hot loop)
                             parent._pass_grad += local * upstream
                 # 3. Leaves pass nothing on.
                 for leaf in leaves:
@@ -327,7 +337,15 @@ class Value:
 _new = object.__new__
 _next_seq = itertools.count().__next__
 _LEAF = -1
-_MANY = object()  # _p1 of an op with three or more inputs
+
+
+class _Many(enum.Enum):
+    """The type of ``_MANY``: an enum, so that mypy narrows ``_p1`` by ``is _MANY``."""
+
+    MANY = "many"
+
+
+_MANY: Final = _Many.MANY  # _p1 of an op with three or more inputs (the table in Value)
 # Backward passes take turns: two at once over shared nodes (a model's
 # parameters, trained from several threads) would mix their sums. About 0.1 us
 # a pass. Reentrant: a pass started from a signal handler in the middle of
@@ -384,6 +402,21 @@ def _binary(cls: type[Value], data: float, a: Value, b: Value, da: float, db: fl
     return out
 
 
+def _edges(node: Value) -> tuple[tuple[Value, ...], tuple[float, ...]]:
+    """``node``'s parents and d(node)/d(parent) for each, decoded from its slots (the table in ``Value``).
+
+    The one decoder for every reader but backward()'s two hot loops.
+    """
+    p0, p1 = node._p0, node._p1
+    if p0 is None:  # leaf
+        return (), ()
+    if p1 is None:  # unary
+        return (p0,), (node._d0,)  # type: ignore[return-value]  # a Value and a float in this row
+    if p1 is _MANY:  # many
+        return p0, node._d0  # type: ignore[return-value]  # both tuples in this row
+    return (p0, p1), (node._d0, node._d1)  # type: ignore[return-value]  # binary: a Value and a float each
+
+
 def _prepare_backward(root: Value) -> tuple[list[Value], list[Value]]:
     """The nodes ``root`` depends on, split into interior nodes (newest first) and leaves.
 
@@ -400,10 +433,12 @@ def _prepare_backward(root: Value) -> tuple[list[Value], list[Value]]:
     (leaves if root._p0 is None else interior).append(root)
     stack = [] if root._p0 is None else [root]
     found, leaf, push, pop = interior.append, leaves.append, stack.append, stack.pop
+    parents: tuple[Value, ...]
     while stack:
         node = pop()
-        b = node._p1
-        for parent in (node._p0,) if b is None else (node._p0, b) if b is not _MANY else node._p0:
+        b = node._p1  # unary, binary or many: the table in Value, decoded inline as in backward()
+        parents = (node._p0,) if b is None else (node._p0, b) if b is not _MANY else node._p0  # type: ignore[assignment]
+        for parent in parents:
             if parent._pass_grad is not zero:
                 parent._pass_grad = zero
                 if parent._p0 is None:
@@ -483,7 +518,7 @@ def _checked_edges(
     return parents, tuple(_as_float(g, f"Value.from_op({op!r}) local_grads") for g in local_grads)
 
 
-def _as_tuple(items: object, name: str, kind: str, op: str) -> tuple:  # type: ignore[type-arg]
+def _as_tuple(items: Iterable[_T], name: str, kind: str, op: str) -> tuple[_T, ...]:
     """``from_op``'s ``parents`` or ``local_grads`` as a tuple; a TypeError naming the argument if not a sequence."""
     if isinstance(items, (Value, str)) or not hasattr(items, "__iter__"):
         if isinstance(items, Value):
@@ -495,15 +530,16 @@ def _as_tuple(items: object, name: str, kind: str, op: str) -> tuple:  # type: i
             f"Value.from_op({op!r}): {name} must be a sequence of {kind}, one per input, got {given}; "
             f"for a single input write a tuple of one: {one}"
         )
-    return tuple(items)  # type: ignore[call-overload]
+    return tuple(items)
 
 
 def _power(a: float, c: float, op: str, operand: Value) -> float:
     """``a ** c`` as a float, with an overflow error that names the op and the operand."""
     try:
-        return a**c
+        y: float = a**c  # typeshed: Any, as a negative base may give a complex; the callers checked the domain
     except OverflowError:
         raise OverflowError(f"{op}: {_describe(operand)} ** {c!r} overflows a float") from None
+    return y
 
 
 def _power_and_slope(base: Value, c: float, op: str, exponent_text: str) -> tuple[float, float]:

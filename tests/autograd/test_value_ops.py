@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from autograd import Value
+from autograd import Value, no_grad
 from autograd.testing import assert_grads_match, points
 
 
@@ -173,3 +173,21 @@ def test_value_construction():
     assert (v.grad, v.label, v.op, v.parents) == (0.0, "", "", ())
     assert sum([Value(1.0), Value(2.0), Value(3.5)]).data == 6.5
     assert "label='w'" in repr(Value(1.0, label="w"))
+
+
+def test_every_row_of_the_slot_table_reads_back_as_parents_and_local_grads():
+    a, b, c = Value(2.0), Value(3.0), Value(5.0)
+    t = math.tanh(2.0)
+    rows = {
+        "leaf": (a, (), ()),
+        "unary": (a.tanh(), (a,), (1.0 - t * t,)),
+        "binary": (a * b, (a, b), (3.0, 2.0)),
+        "many": (Value.from_op(30.0, [a, b, c], [15.0, 10.0, 6.0], "abc"), (a, b, c), (15.0, 10.0, 6.0)),
+        "many, a repeated input": (Value.from_op(8.0, (a, a, a), (4, 4, 4), "cube"), (a, a, a), (4.0, 4.0, 4.0)),
+    }
+    for row, (node, parents, local_grads) in rows.items():
+        assert node.parents == parents and node.local_grads == local_grads, row
+        assert type(node.parents) is tuple and type(node.local_grads) is tuple, row
+    with no_grad():  # every node a leaf
+        for node in (a.tanh(), a * b, Value.from_op(1.0, (a, b, c), (1.0, 1.0, 1.0), "abc")):
+            assert node.parents == () and node.local_grads == () and node.op != ""
