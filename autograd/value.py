@@ -115,9 +115,8 @@ class Value:
         self._pass_grad = None
 
     # ------------------------------------------------------------------ graph
-    @classmethod
+    @staticmethod
     def from_op(
-        cls,
         data: float,
         parents: tuple[Value, ...],
         local_grads: tuple[float, ...],
@@ -141,14 +140,23 @@ class Value:
 
         Inside ``no_grad()`` the node keeps no parents.
 
+        The node is a plain ``Value``, as the result of every built-in op is,
+        even when ``from_op`` is called on a subclass: a node's class never
+        depends on its inputs' classes (finding it would cost every op a
+        lookup, and ``A(1) + B(2)`` would have no obvious answer). Instances of
+        a subclass are the leaves its constructor makes.
+
+        >>> class Named(Value): ...
+        >>> type(Named(2.0) * Named(3.0)).__name__, type(Named.from_op(1.0, (), (), "one")).__name__
+        ('Value', 'Value')
         """
         parents, local_grads = _checked_edges(parents, local_grads, op)
         data = data if type(data) is float else _as_float(data, f"Value.from_op({op!r}) data")
         if len(parents) == 1:
-            return _unary(cls, data, parents[0], local_grads[0], op)
+            return _unary(data, parents[0], local_grads[0], op)
         if len(parents) == 2:
-            return _binary(cls, data, parents[0], parents[1], local_grads[0], local_grads[1], op)
-        out = _unary(cls, data, None, 0.0, op)  # a leaf, unless recording with 3+ parents
+            return _binary(data, parents[0], parents[1], local_grads[0], local_grads[1], op)
+        out = _unary(data, None, 0.0, op)  # a leaf, unless recording with 3+ parents
         if parents and _mode.enabled:
             out._p0 = parents
             out._p1 = _MANY
@@ -226,23 +234,23 @@ class Value:
         if not isinstance(other, Value):
             other = _constant(other, "+", self)
         # d(a + b) = 1, 1
-        return _binary(Value, self.data + other.data, self, other, 1.0, 1.0, "+")
+        return _binary(self.data + other.data, self, other, 1.0, 1.0, "+")
 
     def __mul__(self, other: Value | Number) -> Value:
         if not isinstance(other, Value):
             other = _constant(other, "*", self)
         # d(a * b) = b, a
-        return _binary(Value, self.data * other.data, self, other, other.data, self.data, "*")
+        return _binary(self.data * other.data, self, other, other.data, self.data, "*")
 
     def __sub__(self, other: Value | Number) -> Value:
         if not isinstance(other, Value):
             other = _constant(other, "-", self)
         # d(a - b) = 1, -1
-        return _binary(Value, self.data - other.data, self, other, 1.0, -1.0, "-")
+        return _binary(self.data - other.data, self, other, 1.0, -1.0, "-")
 
     def __neg__(self) -> Value:
         # d(-a) = -1
-        return _unary(Value, -self.data, self, -1.0, "neg")
+        return _unary(-self.data, self, -1.0, "neg")
 
     def __truediv__(self, other: Value | Number) -> Value:
         if not isinstance(other, Value):
@@ -252,7 +260,7 @@ class Value:
             raise ZeroDivisionError(f"/: division by zero: {_describe(self)} / {_describe(other)}")
         q = self.data / b
         # d(a / b) = 1/b, -a/b^2 = -q/b
-        return _binary(Value, q, self, other, 1.0 / b, -q / b, "/")
+        return _binary(q, self, other, 1.0 / b, -q / b, "/")
 
     def __pow__(self, exponent: Value | Number) -> Value:
         if isinstance(exponent, Value):
@@ -260,7 +268,7 @@ class Value:
         c = _as_float(exponent, f"** (exponent of {_describe(self)})")
         op = f"**{exponent!r}" if isinstance(exponent, int) else f"**{c!r}"  # exact: rules.rule_for reads c back
         y, local = _power_and_slope(self, c, op, repr(c))  # d(a^c) = c * a^(c-1)
-        return _unary(Value, y, self, local, op)
+        return _unary(y, self, local, op)
 
     def exp(self) -> Value:
         """e ** self."""
@@ -271,7 +279,7 @@ class Value:
                 f"exp: exp({_describe(self)}) overflows a float (largest input is about 709.78)"
             ) from None
         # d exp = exp
-        return _unary(Value, y, self, y, "exp")
+        return _unary(y, self, y, "exp")
 
     def log(self) -> Value:
         """Natural logarithm; the value must be > 0."""
@@ -279,13 +287,13 @@ class Value:
         if a <= 0.0:  # nan passes: log(nan) is nan
             raise ValueError(f"log: needs a value > 0, got {_describe(self)}")
         # d log(a) = 1/a
-        return _unary(Value, math.log(a), self, 1.0 / a, "log")
+        return _unary(math.log(a), self, 1.0 / a, "log")
 
     def tanh(self) -> Value:
         """Hyperbolic tangent, exact and finite for any finite input."""
         t = math.tanh(self.data)
         # d tanh = 1 - tanh^2
-        return _unary(Value, t, self, 1.0 - t * t, "tanh")
+        return _unary(t, self, 1.0 - t * t, "tanh")
 
     def sigmoid(self) -> Value:
         """1 / (1 + e^-x), computed without overflow for any finite input."""
@@ -296,17 +304,17 @@ class Value:
             e = math.exp(a)
             s = e / (1.0 + e)
         # d sigmoid = sigmoid * (1 - sigmoid)
-        return _unary(Value, s, self, s * (1.0 - s), "sigmoid")
+        return _unary(s, self, s * (1.0 - s), "sigmoid")
 
     def relu(self) -> Value:
         """max(0, x); its derivative at exactly 0 is taken as 0, as in PyTorch."""
         a = self.data
         # d relu = 1 where x > 0, else 0
         if a > 0.0:
-            return _unary(Value, a, self, 1.0, "relu")
+            return _unary(a, self, 1.0, "relu")
         if a <= 0.0:
-            return _unary(Value, 0.0, self, 0.0, "relu")
-        return _unary(Value, a, self, a, "relu")  # nan: nan, with a nan derivative
+            return _unary(0.0, self, 0.0, "relu")
+        return _unary(a, self, a, "relu")  # nan: nan, with a nan derivative
 
     # ------------------------------------------- numbers on the left-hand side
     def __radd__(self, other: Number) -> Value:
@@ -359,10 +367,10 @@ _pass_lock = threading.RLock()
 
 # The two constructors behind from_op. Built-in ops call them directly: the
 # same node, without from_op's argument checks and tuple packing, which cost
-# about 40% of an op.
-def _unary(cls: type[Value], data: float, a: Value | None, da: float, op: str) -> Value:
+# about 40% of an op. Each makes a plain Value (see from_op).
+def _unary(data: float, a: Value | None, da: float, op: str) -> Value:
     """A node of op ``op`` with result ``data``, one input ``a`` and d(data)/da = ``da``."""
-    out = _new(cls)
+    out = _new(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
@@ -381,9 +389,9 @@ def _unary(cls: type[Value], data: float, a: Value | None, da: float, op: str) -
     return out
 
 
-def _binary(cls: type[Value], data: float, a: Value, b: Value, da: float, db: float, op: str) -> Value:
+def _binary(data: float, a: Value, b: Value, da: float, db: float, op: str) -> Value:
     """A node of op ``op`` with result ``data``, inputs ``a``, ``b`` and local derivatives ``da``, ``db``."""
-    out = _new(cls)
+    out = _new(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
@@ -485,7 +493,7 @@ def _constant(x: object, op: str, other: Value) -> Value:
     """A leaf Value for a plain number met by ``op``; a clear TypeError for anything else."""
     if type(x) is float or type(x) is int or (isinstance(x, Real) and not isinstance(x, bool)):
         try:
-            return _unary(Value, float(x), None, 0.0, "")  # no input: a leaf
+            return _unary(float(x), None, 0.0, "")  # no input: a leaf
         except OverflowError:  # an int beyond a float's range
             _as_float(x, f"{op}: the number operand with Value {_describe(other)}")
     raise TypeError(
@@ -570,4 +578,4 @@ def _pow_values(base: Value, exponent: Value) -> Value:
         d_exponent = 0.0
     else:
         d_exponent = math.nan
-    return _binary(Value, y, base, exponent, d_base, d_exponent, "**")
+    return _binary(y, base, exponent, d_base, d_exponent, "**")

@@ -175,6 +175,32 @@ def test_value_construction():
     assert "label='w'" in repr(Value(1.0, label="w"))
 
 
+class Named(Value):
+    """A user's subclass: its instances are the leaves it makes, every op's result is a plain Value."""
+
+    def describe(self) -> str:
+        return f"{self.label} = {self.data}"
+
+
+def test_every_op_on_a_subclass_gives_a_plain_value_and_backward_reaches_its_leaves():
+    a, b = Named(2.0, label="a"), Named(0.5, label="b")
+    assert type(a) is Named and a.describe() == "a = 2.0"
+    results = [a + b, a - b, a * b, a / b, a**b, a + 1, 1 + a, 2 - a, 3 * a, 1 / a, 2**a, a**2, -a]
+    results += [a.exp(), a.log(), a.tanh(), a.sigmoid(), a.relu()]
+    assert [type(y) for y in results] == [Value] * 18
+    assert +a is a  # unary plus makes no node
+    for parents in [(a,), (a, b), (a, b, a)]:
+        y = Named.from_op(1.0, parents, (1.0,) * len(parents), "f")
+        assert type(y) is Value and y.parents == parents
+        with no_grad():
+            assert type(Named.from_op(1.0, parents, (1.0,) * len(parents), "f")) is Value
+    assert type(Named.from_op(1.0, (), (), "constant")) is Value
+    y = a * b + a.tanh()
+    y.backward()
+    t = math.tanh(2.0)
+    assert (a.grad, b.grad) == (0.5 + (1.0 - t * t), 2.0)
+
+
 def test_every_row_of_the_slot_table_reads_back_as_parents_and_local_grads():
     a, b, c = Value(2.0), Value(3.0), Value(5.0)
     t = math.tanh(2.0)
