@@ -41,7 +41,7 @@ class _AskContext(_GradMode):
     __slots__ = ()
     # Read as _recording.get(_mode), all in C: the context's value, or _mode
     # itself (a true object) where recording was never switched.
-    enabled = property(_recording.get)  # type: ignore[assignment]
+    enabled = property(_recording.get)
 
 
 _mode = _GradMode()

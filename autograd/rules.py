@@ -53,7 +53,8 @@ def _pow_slope(a: float, c: float) -> float:
     """d(a^c)/da = c * a^(c-1); at a = 0 that is 0 for c > 1 (or c = 0) and infinite for 0 < c < 1."""
     if a == 0.0 and c < 1.0:
         return 0.0 if c == 0.0 else math.inf
-    return c * a ** (c - 1.0)
+    slope: float = c * a ** (c - 1.0)  # typeshed: Any (a negative base may give a complex); ops check the domain
+    return slope
 
 
 def _pow_exponent_slope(a: float, y: float) -> float:

@@ -28,7 +28,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
-from autograd import numerical_grad
+from autograd import Value, numerical_grad
 from demos._common import IMAGE_SUFFIXES, DemoParser, count, number, progress, pyplot, run, save_figure, save_json
 from nn import MLP, mse_loss
 
@@ -70,7 +70,7 @@ def compare(
     target = rng.uniform(-1.0, 1.0)
     passes = 0
 
-    def loss():
+    def loss() -> Value:
         nonlocal passes
         passes += 1
         return mse_loss(model(x), target)

@@ -39,7 +39,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from autograd import Value, no_grad, save_graph
 from demos._common import (
@@ -66,8 +66,27 @@ LOSSES = ("bce", "mse")
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 GRAPH_SAMPLE = 2  # the row (1, 0) -> 1 is drawn by --graph
 
+
+class Defaults(TypedDict):
+    """The type of ``DEFAULTS``: each setting's own type, for the functions whose defaults come from it."""
+
+    activation: str
+    loss: str
+    init: str
+    lr: float
+    epochs: int
+    eps: float
+
+
 # Chosen by scripts/xor_seeds.py: 20 of seeds 0..19 learn XOR by either method (see the README's tour).
-DEFAULTS = {"activation": "sigmoid", "loss": "mse", "init": "uniform01", "lr": 10.0, "epochs": 2000, "eps": 1e-4}
+DEFAULTS: Defaults = {
+    "activation": "sigmoid",
+    "loss": "mse",
+    "init": "uniform01",
+    "lr": 10.0,
+    "epochs": 2000,
+    "eps": 1e-4,
+}
 
 
 @dataclass

@@ -31,16 +31,17 @@ def _number(
     high_open: bool = False,
 ) -> float:
     """``x`` as a finite float between ``low`` and ``high`` (each bound included unless open), else a ValueError."""
-    ok = isinstance(x, Real) and not isinstance(x, bool) and math.isfinite(x)
-    if ok:
-        ok = (low < x if low_open else low <= x) and (x < high if high_open else x <= high)
-    if not ok:
-        if high == math.inf:
-            bound = f"> {low:g}" if low_open else f">= {low:g}"
-        else:
-            bound = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
-        raise ValueError(f"{who}: invalid {name} {x!r}; expected a finite number {bound}")
-    return float(x)
+    if isinstance(x, Real) and not isinstance(x, bool):
+        value = float(x)  # the bounds are checked on the float that is stored
+        above = low < value if low_open else low <= value
+        below = value < high if high_open else value <= high
+        if math.isfinite(value) and above and below:
+            return value
+    if high == math.inf:
+        bound = f"> {low:g}" if low_open else f">= {low:g}"
+    else:
+        bound = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+    raise ValueError(f"{who}: invalid {name} {x!r}; expected a finite number {bound}")
 
 
 class _Hyper:
