@@ -441,12 +441,13 @@ def _prepare_backward(root: Value) -> tuple[list[Value], list[Value]]:
     (leaves if root._p0 is None else interior).append(root)
     stack = [] if root._p0 is None else [root]
     found, leaf, push, pop = interior.append, leaves.append, stack.append, stack.pop
-    parents: tuple[Value, ...]
+    parent: Value
     while stack:
         node = pop()
-        b = node._p1  # unary, binary or many: the table in Value, decoded inline as in backward()
-        parents = (node._p0,) if b is None else (node._p0, b) if b is not _MANY else node._p0  # type: ignore[assignment]
-        for parent in parents:
+        # The parents, decoded inline as in backward(): unary, binary or many (the table in Value,
+        # which mypy cannot follow).
+        b = node._p1
+        for parent in (node._p0,) if b is None else (node._p0, b) if b is not _MANY else node._p0:  # type: ignore[assignment, union-attr]
             if parent._pass_grad is not zero:
                 parent._pass_grad = zero
                 if parent._p0 is None:
