@@ -122,7 +122,8 @@ def write_files(files: Mapping[PathLike, bytes | str], *, who: str = "write_file
                 _keep_old(current)
         renaming = True  # every temporary file exists from here on; only os.replace removes one
         for current in entries:
-            os.replace(current.temp, current.real)  # type: ignore[arg-type]
+            assert current.temp is not None  # named in the loop above
+            os.replace(current.temp, current.real)
     except BaseException as err:
         if renaming and all(_renamed(e) for e in entries):  # Ctrl-C after the last rename: the set is complete
             _finish(entries, made)
@@ -404,7 +405,8 @@ if hasattr(errno, "EDQUOT"):
 
 def _error(who: str, path: Path, err: OSError, left_new: list[str] | None = None) -> FileWriteError:
     """``err`` as a FileWriteError about ``path``, in words."""
-    reason = _REASONS.get(err.errno, err.strerror or str(err))  # type: ignore[arg-type]
+    known = None if err.errno is None else _REASONS.get(err.errno)
+    reason = known or err.strerror or str(err)
     if left_new:
         reason += "; putting back the old files failed too, so these hold the new content: "
         reason += ", ".join(left_new)

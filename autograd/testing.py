@@ -360,10 +360,11 @@ def check_op(
 
     # Tell hypothesis's example database this op's property apart from another op's
     # (hypothesis reads this attribute as it does for pytest's parametrised tests).
-    gradients_match._hypothesis_internal_add_digest = _digest(op, arity, domain)  # type: ignore[attr-defined]
+    gradients_match._hypothesis_internal_add_digest = _digest(op, arity, domain)  # type: ignore[attr-defined]  # hypothesis's own
     test = given(st.tuples(*strategies))(gradients_match)
     # No deadline unless asked for: a slow op is not a wrong one, and a busy machine is not a failure.
-    test = hypothesis_settings(**{"deadline": None, **settings})(test)  # type: ignore[arg-type]
+    options: dict[str, Any] = {"deadline": None, **settings}
+    test = hypothesis_settings(**options)(test)
     try:
         test()
     except HypothesisException:
@@ -567,8 +568,9 @@ def _draw_expression(
                 if op == "**":
                     args[side] = draw(st.sampled_from(_BASES if side == 0 else _EXPONENTS))
                 else:
-                    args[side] = draw(constants)  # type: ignore[arg-type]
-                    if op == "/" and side == 1 and not abs(args[1]) >= max(margin, 0.25):  # type: ignore[arg-type]
+                    assert constants is not None  # without constants, every form is "nodes"
+                    constant = args[side] = draw(constants)
+                    if op == "/" and side == 1 and not abs(constant) >= max(margin, 0.25):
                         continue
         for role, a in enumerate(args):
             if a is not None:
@@ -578,10 +580,11 @@ def _draw_expression(
             if not fits:
                 break
             args[role] = draw(st.sampled_from(fits))
-        else:
-            result = _result(op, [a if isinstance(a, float) else values[a] for a in args], len(lanes))  # type: ignore[index]
+        else:  # every argument chosen
+            chosen = tuple(a for a in args if a is not None)
+            result = _result(op, [a if isinstance(a, float) else values[a] for a in chosen], len(lanes))
             if result is not None:
-                steps.append((op, tuple(args)))  # type: ignore[arg-type]
+                steps.append((op, chosen))
                 values.append(result)
     # Every node should reach the result: add up the ones no later step reads.
     used = {a for _, args in steps for a in args if type(a) is int}

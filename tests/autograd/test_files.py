@@ -182,9 +182,9 @@ def test_the_error_survives_pickling():
 
 def test_bad_arguments():
     with pytest.raises(TypeError, match=r"save_x: the content of 'a.txt' must be bytes or str, got int"):
-        write_file("a.txt", 3, who="save_x")  # type: ignore[arg-type]
+        write_file("a.txt", 3, who="save_x")  # type: ignore[arg-type]  # wrong on purpose
     with pytest.raises(TypeError, match="a path must be a str or a Path, got 3"):
-        write_files({3: b""})  # type: ignore[dict-item]
+        write_files({3: b""})  # type: ignore[dict-item]  # wrong on purpose
     with pytest.raises(ValueError, match="at least one file"):
         write_files({})
 

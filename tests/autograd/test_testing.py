@@ -127,15 +127,15 @@ def test_an_op_that_fails_inside_the_domain_is_reported_with_where():
 
 def test_check_op_argument_errors():
     with pytest.raises(TypeError, match="check_op: op must be a function"):
-        check_op(3.0)  # type: ignore[arg-type]
+        check_op(3.0)  # type: ignore[arg-type]  # wrong on purpose
     with pytest.raises(ValueError, match="arity must be a positive int"):
         check_op(softplus, arity=0)
     with pytest.raises(TypeError, match=r"domain must be a hypothesis strategy of floats or a \(low, high\) pair"):
-        check_op(softplus, domain="positive")  # type: ignore[arg-type]
+        check_op(softplus, domain="positive")  # type: ignore[arg-type]  # wrong on purpose
     with pytest.raises(ValueError, match="points: need finite low < high"):
         check_op(softplus, domain=(1, -1))
     with pytest.raises(TypeError, match=r"check_op\(<lambda>\): op must return a Value, got 0.5"):
-        check_op(lambda x: 0.5, database=None)  # type: ignore[arg-type,return-value]
+        check_op(lambda x: 0.5, database=None)  # type: ignore[arg-type,return-value]  # wrong on purpose
 
 
 # -------------------------------------------------------- assert_grads_match
@@ -222,13 +222,13 @@ def test_nan_gradients_fail():
 
 def test_assert_grads_match_argument_errors():
     with pytest.raises(TypeError, match="build must be a function"):
-        assert_grads_match(3, [1.0])  # type: ignore[arg-type]
+        assert_grads_match(3, [1.0])  # type: ignore[arg-type]  # wrong on purpose
     with pytest.raises(TypeError, match="xs must be a list of floats"):
-        assert_grads_match(lambda v: v[0], 1.0)  # type: ignore[arg-type]
+        assert_grads_match(lambda v: v[0], 1.0)  # type: ignore[arg-type]  # wrong on purpose
     with pytest.raises(ValueError, match="input 0 is nan"):
         assert_grads_match(lambda v: v[0], [math.nan])
     with pytest.raises(TypeError, match=r"build\(values\) must return a Value, got 2.0"):
-        assert_grads_match(lambda v: 2.0, [1.0])  # type: ignore[arg-type,return-value]
+        assert_grads_match(lambda v: 2.0, [1.0])  # type: ignore[arg-type,return-value]  # wrong on purpose
     with pytest.raises(ValueError, match="rtol must be a finite number >= 0"):
         assert_grads_match(lambda v: v[0], [1.0], rtol=-1)
     with pytest.raises(ValueError, match="step must be a finite number > 0"):
@@ -350,7 +350,7 @@ def test_expression_errors():
     with pytest.raises(ValueError, match="max_ops must be an int >= 1"):
         expressions(max_ops=0)
     with pytest.raises(TypeError, match="inputs must be a hypothesis strategy"):
-        expressions(inputs=(-1, 1))  # type: ignore[arg-type]
+        expressions(inputs=(-1, 1))  # type: ignore[arg-type]  # wrong on purpose
 
 
 @given(expressions(["+", "*"], n_inputs=2, constants=st.just(7.0), inputs=st.just(1.0), max_ops=6))

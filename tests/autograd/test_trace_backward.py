@@ -229,7 +229,7 @@ def test_deep_chain_needs_no_recursion():
 
 def test_not_a_value():
     with pytest.raises(TypeError, match=r"trace_backward: expected a Value.*got 3\.0"):
-        trace_backward(3.0)  # type: ignore[arg-type]
+        trace_backward(3.0)  # type: ignore[arg-type]  # wrong on purpose
 
 
 def test_step_is_read_only():
@@ -237,4 +237,4 @@ def test_step_is_read_only():
     (step,) = trace_backward(a.tanh())
     assert isinstance(step, BackwardStep)
     with pytest.raises(AttributeError):
-        step.contribution = 2.0  # type: ignore[misc]
+        step.contribution = 2.0  # type: ignore[misc]  # a frozen field, on purpose
