@@ -90,10 +90,11 @@ def check_number(
     ValueError: binary_cross_entropy: invalid eps 0; expected a finite number (0, 0.5)
     """
     if is_finite_number(x):
-        above = low < x if low_open else low <= x
-        below = x < high if high_open else x <= high
+        value = float(x)  # the bounds are checked on the float that is stored
+        above = low < value if low_open else low <= value
+        below = value < high if high_open else value <= high
         if above and below:
-            return float(x)
+            return value
     if high == math.inf:
         bound = f"> {low:g}" if low_open else f">= {low:g}"
     else:

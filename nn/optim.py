@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import overload
 
 from autograd import Value
 from nn._checks import check_number
@@ -21,20 +22,27 @@ __all__ = ["Optimizer", "SGD", "Adam"]
 
 
 class _Hyper:
-    """A hyper-parameter attribute: every value set is checked by :func:`nn._checks.check_number` (and stored as a float)."""
+    """A hyper-parameter attribute: each value set is checked by :func:`nn._checks.check_number`, stored as a float."""
 
-    def __init__(self, low: float = 0.0, high: float = math.inf, *, low_open: bool = False,
-                 high_open: bool = False) -> None:
+    def __init__(
+        self, low: float = 0.0, high: float = math.inf, *, low_open: bool = False, high_open: bool = False
+    ) -> None:
         self.bounds = (low, high, low_open, high_open)
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
         self.slot = "_" + name
 
-    def __get__(self, obj: object, owner: type | None = None) -> float:
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> _Hyper: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> float: ...
+
+    def __get__(self, obj: object, owner: type | None = None) -> _Hyper | float:
         if obj is None:
-            return self  # type: ignore[return-value]
-        return obj.__dict__[self.slot]  # type: ignore[no-any-return]
+            return self
+        value: float = obj.__dict__[self.slot]
+        return value
 
     def __set__(self, obj: object, value: object) -> None:
         low, high, low_open, high_open = self.bounds
@@ -46,10 +54,16 @@ class _Hyper:
 class _Betas:
     """Adam's ``betas``: a pair, each in [0, 1), checked whenever it is set; stored as a tuple of floats."""
 
-    def __get__(self, obj: object, owner: type | None = None) -> tuple[float, float]:
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> _Betas: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> tuple[float, float]: ...
+
+    def __get__(self, obj: object, owner: type | None = None) -> _Betas | tuple[float, float]:
         if obj is None:
-            return self  # type: ignore[return-value]
-        return obj.__dict__["_betas"]  # type: ignore[no-any-return]
+            return self
+        betas: tuple[float, float] = obj.__dict__["_betas"]
+        return betas
 
     def __set__(self, obj: object, betas: object) -> None:
         who = type(obj).__name__

@@ -34,7 +34,7 @@ def test_both_engines_compute_the_same_moons_step():
     for engine in (MICROGRAD, GRADTRACE):
         model = cases.PlainMLP(engine.Value, 2, [16, 16, 1])
         losses.append([cases.moons_step(engine, model, xs, ys) for _ in range(3)])
-    for a, b in zip(*losses):
+    for a, b in zip(*losses, strict=True):
         assert abs(a - b) <= 1e-12 * max(1.0, abs(a))
 
 

@@ -16,8 +16,9 @@ def test_the_images_script_writes_every_picture(tmp_path, capsys):
     spec.loader.exec_module(module)
     written = module.main(["--out", str(tmp_path), "--skip-moons"])
     names = sorted(p.name for p in written)
-    assert names == sorted(["xor_loss.png", "xor_graph.svg", "why_backprop.png", "vanishing.png",
-                            "vanishing_graph.svg", "topo_graph.svg"])
+    assert names == sorted(
+        ["xor_loss.png", "xor_graph.svg", "why_backprop.png", "vanishing.png", "vanishing_graph.svg", "topo_graph.svg"]
+    )
     for path in written:
         assert path.parent == tmp_path
         assert_image(path)

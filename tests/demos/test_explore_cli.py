@@ -118,9 +118,7 @@ def test_values_that_no_name_uses_are_an_error():
         build_expression("a * 2", {"a": 1.0, "b": 2.0})
 
 
-@pytest.mark.parametrize(
-    "text, expected", [("a=2", ("a", 2.0)), ("b=-3", ("b", -3.0)), (" x1 = 1e-3 ", ("x1", 0.001))]
-)
+@pytest.mark.parametrize("text, expected", [("a=2", ("a", 2.0)), ("b=-3", ("b", -3.0)), (" x1 = 1e-3 ", ("x1", 0.001))])
 def test_parse_assignment(text, expected):
     assert parse_assignment(text) == expected
 
@@ -148,10 +146,10 @@ def test_xor_sample_loss_is_the_squared_error_of_the_network():
     # the forward pass again, by hand, from the model's own weights
     hidden = []
     for neuron in model.layers[0].neurons:
-        z = sum(w.data * x for w, x in zip(neuron.w, (x1, x2))) + neuron.b.data
+        z = sum(w.data * x for w, x in zip(neuron.w, (x1, x2), strict=True)) + neuron.b.data
         hidden.append(1 / (1 + math.exp(-z)))
     (out,) = model.layers[1].neurons
-    y = 1 / (1 + math.exp(-(sum(w.data * h for w, h in zip(out.w, hidden)) + out.b.data)))
+    y = 1 / (1 + math.exp(-(sum(w.data * h for w, h in zip(out.w, hidden, strict=True)) + out.b.data)))
     assert loss.data == pytest.approx((y - 0.0) ** 2, rel=1e-12)
     assert loss.label == "loss"
     with pytest.raises(ValueError, match="sample must be one of"):
