@@ -19,7 +19,7 @@ import shutil
 import signal
 import subprocess
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 import graphviz
 
@@ -153,7 +153,7 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
         pass  # already gone
     try:
         proc.communicate(timeout=10)
-    except BaseException:  # noqa: BLE001 - a second Ctrl-C while reaping: the child is killed already
+    except BaseException:  # a second Ctrl-C while reaping: the child is killed already
         pass
 
 

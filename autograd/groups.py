@@ -30,8 +30,9 @@ every network's graph knows its neurons and, from them, its layers.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Sequence, TypeVar
+from typing import Any, TypeVar
 
 from autograd.value import Value, _next_seq
 
@@ -61,7 +62,7 @@ class GroupInfo:
     GroupInfo('L1.N3', 'neuron', note='relu')
     """
 
-    __slots__ = ("name", "kind", "params", "note", "within", "place")
+    __slots__ = ("kind", "name", "note", "params", "place", "within")
 
     def __init__(
         self,

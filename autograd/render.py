@@ -15,8 +15,9 @@ from __future__ import annotations
 import html
 import math
 import os
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import graphviz
 

@@ -10,7 +10,8 @@ import random
 import sys
 import time
 import tracemalloc
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from benchmarks.engines import Engine
 

@@ -21,7 +21,8 @@ layer nothing (see autograd/groups.py).
 from __future__ import annotations
 
 import random
-from typing import Sequence, Union
+from collections.abc import Sequence
+from typing import Union
 
 from autograd import Value
 from autograd.groups import GroupInfo, begin_group

@@ -8,8 +8,8 @@ examples. Sums are built left to right from the first term (no constant 0 node).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from typing import Sequence, Union
+from collections.abc import Iterable, Sequence
+from typing import Union
 
 from autograd import Value
 from nn._checks import check_number, is_int, is_list_like, is_number

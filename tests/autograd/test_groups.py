@@ -141,9 +141,8 @@ def test_group_misuse_is_a_clear_error():
     g = group("outside")
     with pytest.raises(RuntimeError, match="output\\(\\) is called outside its `with` block"):
         g.output(Value(1.0))
-    with pytest.raises(TypeError, match=r"group 'bad': an output is 3 of type int; mark Values"):
-        with group("bad") as g:
-            g.output([Value(1.0) * 2, 3])
+    with pytest.raises(TypeError, match=r"group 'bad': an output is 3 of type int; mark Values"), group("bad") as g:
+        g.output([Value(1.0) * 2, 3])
     with pytest.raises(TypeError, match="group: name must be a str, got 5"):
         group(5)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="kind must be one of neuron, layer, group, got 'model'"):

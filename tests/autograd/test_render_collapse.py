@@ -11,8 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from autograd import GraphTooLargeError, Value, draw_graph, group, palette, save_graph, save_graph_steps
-from autograd import topological_order
+from autograd import (
+    GraphTooLargeError,
+    Value,
+    draw_graph,
+    group,
+    palette,
+    save_graph,
+    save_graph_steps,
+    topological_order,
+)
 from autograd.groups import find_groups
 from autograd.render import format_field
 from nn import MLP

@@ -15,8 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from autograd import GraphvizError, GraphvizTimeoutError, Value, draw_graph, group, palette, save_graph
-from autograd import topological_order
+from autograd import (
+    GraphvizError,
+    GraphvizTimeoutError,
+    Value,
+    draw_graph,
+    group,
+    palette,
+    save_graph,
+    topological_order,
+)
 from autograd.dot import run_dot
 from autograd.render import MAX_LABEL
 

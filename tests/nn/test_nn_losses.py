@@ -142,7 +142,7 @@ def test_hinge_matches_micrograd_demo_loss():
     # micrograd's demo.ipynb, word for word
     losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(labels, map(MValue, scores))]
     data_loss = sum(losses) * (1.0 / len(losses))
-    reg_loss = alpha * sum((MValue(p.data) * MValue(p.data) for p in model.parameters()))
+    reg_loss = alpha * sum(MValue(p.data) * MValue(p.data) for p in model.parameters())
     theirs = data_loss + reg_loss
     assert ours.data == pytest.approx(theirs.data, rel=1e-14)
 
