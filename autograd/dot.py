@@ -44,7 +44,7 @@ INSTALL_HINT = (
 
 _SHRINK_HINT = (
     "draw a smaller part of the computation, lower max_nodes, or draw each neuron as one box "
-    "with collapse=\"neuron\" (or each layer with collapse=\"layer\")"
+    'with collapse="neuron" (or each layer with collapse="layer")'
 )
 
 
@@ -114,9 +114,7 @@ def run_dot(
         _stop(proc)
         raise
     if proc.returncode != 0:
-        raise GraphvizError(
-            f"{who}: `dot` failed{where} (exit status {proc.returncode}): {summarise(complaint)}"
-        )
+        raise GraphvizError(f"{who}: `dot` failed{where} (exit status {proc.returncode}): {summarise(complaint)}")
     return out
 
 

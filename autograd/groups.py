@@ -160,9 +160,7 @@ class group:
     def output(self, values: Any) -> Any:
         """Mark ``values`` (a Value, or a list/tuple of Values) as outputs of this group; returns ``values``."""
         if not self._starts:
-            raise RuntimeError(
-                f"group {self.info.name!r}: output() is called outside its `with` block; call it inside"
-            )
+            raise RuntimeError(f"group {self.info.name!r}: output() is called outside its `with` block; call it inside")
         mark_outputs(values, self._starts[-1], self.info)
         self._marked[-1] = True
         return values
@@ -284,17 +282,19 @@ def find_groups(order: Sequence[Value]) -> list[Group]:
             open_groups.pop()
         parent = open_groups[-1][0] if open_groups else None
         index = len(groups)
-        groups.append(Group(
-            index=index,
-            name=info.name,
-            kind=info.kind,
-            note=info.note,
-            members=tuple(sorted(members)),
-            outputs=tuple(sorted(set(outputs))),
-            params=tuple(params),
-            parent=parent,
-            parent_name=None if parent is None else groups[parent].name,
-        ))
+        groups.append(
+            Group(
+                index=index,
+                name=info.name,
+                kind=info.kind,
+                note=info.note,
+                members=tuple(sorted(members)),
+                outputs=tuple(sorted(set(outputs))),
+                params=tuple(params),
+                parent=parent,
+                parent_name=None if parent is None else groups[parent].name,
+            )
+        )
         open_groups.append((index, end))
     return groups
 

@@ -224,8 +224,9 @@ def survives(engine: Engine, steps: int) -> bool:
     expected = chain_grad(steps)
     # relative agreement; abs_tol only for products that underflow into subnormals (past about 30,000 steps)
     if not math.isclose(x.grad, expected, rel_tol=1e-9, abs_tol=1e-300):
-        raise ArithmeticError(f"{engine.name}: backward through {steps} chain steps gave x.grad = {x.grad!r}, "
-                              f"expected {expected!r}")
+        raise ArithmeticError(
+            f"{engine.name}: backward through {steps} chain steps gave x.grad = {x.grad!r}, expected {expected!r}"
+        )
     return True
 
 

@@ -122,8 +122,9 @@ class Neuron(_Configured):
 
     def _name_group(self) -> None:
         name = self._path.rstrip(".") or "neuron"
-        self._group_info = GroupInfo(name, "neuron", self.parameters(), note=self._activation,
-                                     within=self._layer_info, place=self._place)
+        self._group_info = GroupInfo(
+            name, "neuron", self.parameters(), note=self._activation, within=self._layer_info, place=self._place
+        )
 
     def _prefix_labels(self, prefix: str) -> None:
         super()._prefix_labels(prefix)

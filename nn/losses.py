@@ -44,8 +44,7 @@ def _pair(a: object, b: object, who: str, a_name: str, b_name: str) -> tuple[lis
     first, second = _as_list(a, a_name, who), _as_list(b, b_name, who)
     if len(first) != len(second):
         raise ValueError(
-            f"{who}: got {len(first)} {a_name} but {len(second)} {b_name}; "
-            f"expected one {b_name[:-1]} per {a_name[:-1]}"
+            f"{who}: got {len(first)} {a_name} but {len(second)} {b_name}; expected one {b_name[:-1]} per {a_name[:-1]}"
         )
     return first, second
 

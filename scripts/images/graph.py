@@ -56,11 +56,19 @@ def two_layer_net() -> tuple[Value, MLP]:
     neuron's are near 1.
     """
     model = MLP(2, [2, 1], activation="tanh", seed=0)
-    model.load_state_dict({
-        "layers.0.neurons.0.w.0": 0.5, "layers.0.neurons.0.w.1": -0.4, "layers.0.neurons.0.b": 0.1,
-        "layers.0.neurons.1.w.0": 3.0, "layers.0.neurons.1.w.1": -2.0, "layers.0.neurons.1.b": 0.3,
-        "layers.1.neurons.0.w.0": -1.2, "layers.1.neurons.0.w.1": 0.8, "layers.1.neurons.0.b": 0.0,
-    })
+    model.load_state_dict(
+        {
+            "layers.0.neurons.0.w.0": 0.5,
+            "layers.0.neurons.0.w.1": -0.4,
+            "layers.0.neurons.0.b": 0.1,
+            "layers.0.neurons.1.w.0": 3.0,
+            "layers.0.neurons.1.w.1": -2.0,
+            "layers.0.neurons.1.b": 0.3,
+            "layers.1.neurons.0.w.0": -1.2,
+            "layers.1.neurons.0.w.1": 0.8,
+            "layers.1.neurons.0.b": 0.0,
+        }
+    )
     xs = [Value(1.0, label="x1"), Value(-2.0, label="x2")]
     out = model(xs)
     out.label = "out"
@@ -111,14 +119,21 @@ def main(argv: list[str] | None = None) -> list[Path]:
     written = [
         save_graph(o, args.out / "expression_graph.svg", params=params),
         save_graph(loss, args.out / "gradient_colors.svg", color_by_grad=True),
-        save_graph(chain, args.out / "vanishing_neurons.svg", collapse="neuron", color_by_grad=True, rankdir="TB",
-                   title="12 sigmoid layers of one neuron, after backward"),
+        save_graph(
+            chain,
+            args.out / "vanishing_neurons.svg",
+            collapse="neuron",
+            color_by_grad=True,
+            rankdir="TB",
+            title="12 sigmoid layers of one neuron, after backward",
+        ),
     ]
     if not args.skip_moons:
         moons_loss, what = trained_moons()
         title = f"two moons, 2-16-16-1 after training: the gradients of one step on its worst {what}"
-        written.append(save_graph(moons_loss, args.out / "moons_neurons.svg", collapse="neuron",
-                                  color_by_grad=True, title=title))
+        written.append(
+            save_graph(moons_loss, args.out / "moons_neurons.svg", collapse="neuron", color_by_grad=True, title=title)
+        )
     return written
 
 

@@ -62,7 +62,9 @@ def test_names_follow_the_parameters_labels():
     assert Neuron(2, seed=0)._group_info.name == "neuron"
     # the names are data of the modules, not parameters: nothing else changes
     assert [name for name, _ in model.named_parameters()][:3] == [
-        "layers.0.neurons.0.w.0", "layers.0.neurons.0.w.1", "layers.0.neurons.0.b"
+        "layers.0.neurons.0.w.0",
+        "layers.0.neurons.0.w.1",
+        "layers.0.neurons.0.b",
     ]
     assert len(model.state_dict()) == len(model.parameters()) == 9 + 8 + 3
 
@@ -73,9 +75,15 @@ def test_an_mlp_gives_layers_holding_their_neurons():
     order = topological_order(loss)
     groups = find_groups(order)
     assert [(g.name, g.kind, g.parent_name) for g in groups] == [
-        ("L0", "layer", None), ("L0.N0", "neuron", "L0"), ("L0.N1", "neuron", "L0"), ("L0.N2", "neuron", "L0"),
-        ("L1", "layer", None), ("L1.N0", "neuron", "L1"), ("L1.N1", "neuron", "L1"),
-        ("L2", "layer", None), ("L2.N0", "neuron", "L2"),
+        ("L0", "layer", None),
+        ("L0.N0", "neuron", "L0"),
+        ("L0.N1", "neuron", "L0"),
+        ("L0.N2", "neuron", "L0"),
+        ("L1", "layer", None),
+        ("L1.N0", "neuron", "L1"),
+        ("L1.N1", "neuron", "L1"),
+        ("L2", "layer", None),
+        ("L2.N0", "neuron", "L2"),
     ]
     assert [g.note for g in groups[:2]] == ["3 x relu", "relu"] and groups[-1].note == "linear"
     by_name = {g.name: g for g in groups}

@@ -46,8 +46,11 @@ class Tripwire(Value):
 def test_a_bad_operand_on_either_side_names_the_op_the_operand_and_the_value(op):
     v = Value(1.5, label="w")
     apply = {
-        "+": (lambda a, b: a + b), "-": (lambda a, b: a - b), "*": (lambda a, b: a * b),
-        "/": (lambda a, b: a / b), "**": (lambda a, b: a**b),
+        "+": (lambda a, b: a + b),
+        "-": (lambda a, b: a - b),
+        "*": (lambda a, b: a * b),
+        "/": (lambda a, b: a / b),
+        "**": (lambda a, b: a**b),
     }[op]
     expected = f"{op}: unsupported operand 'x' of type str with Value 1.5 (label 'w'); use a Value, an int or a float"
     if op != "**":  # v ** "x" is an exponent error, tested in test_value_errors.py

@@ -192,7 +192,11 @@ def test_inputs_in_other_shapes():
 def test_attributes_are_readable_and_read_only():
     model = MLP(3, [4, 2], activation="relu", output_activation="sigmoid", seed=0, init="he")
     assert (model.nin, model.nouts, model.activation, model.output_activation, model.init) == (
-        3, [4, 2], "relu", "sigmoid", "he"
+        3,
+        [4, 2],
+        "relu",
+        "sigmoid",
+        "he",
     )
     layer = model.layers[0]
     assert (layer.nin, layer.nout, layer.activation, layer.init) == (3, 4, "relu", "he")
