@@ -12,6 +12,7 @@ stopping Python stops it.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import math
 import os
@@ -48,7 +49,7 @@ _SHRINK_HINT = (
 )
 
 
-class GraphvizNotFoundError(graphviz.ExecutableNotFound):
+class GraphvizNotFoundError(graphviz.ExecutableNotFound):  # type: ignore[misc]  # graphviz ships no type hints
     """The Graphviz ``dot`` program is needed (to make an image) but is not on PATH."""
 
     def __init__(self, message: str) -> None:
@@ -149,10 +150,8 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
             proc.kill()
     except (ProcessLookupError, PermissionError):
         pass  # already gone
-    try:
+    with contextlib.suppress(BaseException):  # a second Ctrl-C while reaping: the child is killed already
         proc.communicate(timeout=10)
-    except BaseException:  # a second Ctrl-C while reaping: the child is killed already
-        pass
 
 
 _PR_SET_PDEATHSIG = 1

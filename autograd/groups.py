@@ -123,7 +123,7 @@ def mark_outputs(outputs: Any, start: int, info: GroupInfo) -> None:
             )
 
 
-class group:
+class group:  # noqa: N801  (the public name reads as a verb, used like a function: `with group(...)`, `@group(...)`)
     """Name the ops of a block or of a function as one group, drawn as a cluster or as one box.
 
     As a context manager, say which Values leave the group with ``g.output``

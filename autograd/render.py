@@ -17,7 +17,7 @@ import math
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import graphviz
 
@@ -67,7 +67,7 @@ class GraphTooLargeError(ValueError):
     """The drawing would have more Values than ``max_nodes``; ``dot`` would take very long on it."""
 
 
-class _Digraph(graphviz.Digraph):
+class _Digraph(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no type hints: Digraph is Any
     """A ``graphviz.Digraph`` whose picture in Jupyter is made by :func:`~autograd.dot.run_dot`,
     so it is bounded in time like ``save_graph``."""
 
@@ -244,7 +244,7 @@ def save_graph_steps(
         rendered.append(_render(graph, fmt, folder / f"{prefix}_{n}.{fmt}", "save_graph_steps", timeout))
     width = max(3, len(str(len(steps))))
     paths = [folder / f"{prefix}_{n:0{width}d}.{fmt}" for n in range(len(rendered))]
-    write_files(dict(zip(paths, rendered)), who="save_graph_steps")
+    write_files(dict(zip(paths, rendered, strict=True)), who="save_graph_steps")
     return paths
 
 
@@ -379,14 +379,12 @@ def _draw(
     receiver = sender = current = None
     if edge is not None:
         marked_edge = view.drawing_of_key(edge)
-        i, k = edge
+        i, _ = edge
         box = view.box_of[i]
         current = f"op{i}" if box is None else f"g{box}"
         sender = f"v{i}" if box is None else f"g{box}"
-        if marked_edge is not None:
-            receiver = marked_edge.tail
-        else:  # inside a box: the gradient stays in it
-            receiver = current
+        # inside a box (no drawn edge), the gradient stays in it
+        receiver = marked_edge.tail if marked_edge is not None else current
 
     graph_attr = {"rankdir": settings.rankdir, "fontname": _FONT, "nodesep": "0.25", "ranksep": "0.35"}
     if large:  # bound dot's iterations: a slightly less tidy layout, never minutes
@@ -549,7 +547,8 @@ def _box_label(group: Group, groups: list[Group], order: list[Value], shown: lis
         names = [_short_name(order[p].label, group.name) or f"p{j}" for j, p in enumerate(group.params)]
         if len(group.params) <= _FEW_PARAMS:
             listed = ", ".join(
-                f"{_html_text(_shortened(nm, MAX_OP))} {number(shown[p])}" for nm, p in zip(names, group.params)
+                f"{_html_text(_shortened(nm, MAX_OP))} {number(shown[p])}"
+                for nm, p in zip(names, group.params, strict=True)
             )
             rows.append(small.format(f"param grads: {listed}"))
         else:
@@ -815,7 +814,7 @@ def _record_text(text: str) -> str:
 
 def _plain_text(text: str) -> str:
     """``text`` as a plain DOT label (op names, titles), shown literally."""
-    return graphviz.nohtml(_escaped(text, _PLAIN_ESCAPES))
+    return cast(str, graphviz.nohtml(_escaped(text, _PLAIN_ESCAPES)))  # a str subclass that dot reads as plain text
 
 
 def _html_text(text: str) -> str:
@@ -843,5 +842,6 @@ def _format_of(path: Path, who: str) -> str:
 def _render(graph: graphviz.Digraph, fmt: str, path: Path, who: str, timeout: float | None) -> bytes:
     """The bytes of ``graph`` in format ``fmt`` (``path`` only names the target in errors)."""
     if fmt in _SOURCE_FORMATS:
-        return graph.source.encode("utf-8")
+        source: str = graph.source
+        return source.encode("utf-8")
     return run_dot(graph.source, fmt, timeout=timeout, who=who, target=str(path))
