@@ -83,25 +83,25 @@ def trained_moons(steps: int = 100, seed: int = 0) -> tuple[Value, str]:
     backward: the gradients one step on that point would apply. Returns (loss, a description)."""
     from demos.moons import make_moons
 
-    X, y = make_moons(100, 0.1, seed=seed)
+    points, y = make_moons(100, 0.1, seed=seed)
     model = MLP(2, [16, 16, 1], activation="relu", output_activation="linear", seed=seed, init="uniform")
     params = model.parameters()
     for k in range(steps):
-        loss = hinge_loss([model(list(x)) for x in X], y, alpha=1e-4, params=params)
+        loss = hinge_loss([model(list(x)) for x in points], y, alpha=1e-4, params=params)
         model.zero_grad()
         loss.backward()
         for p in params:
             p.data -= (1.0 - 0.9 * k / steps) * p.grad
-    margins = [label * model(list(x)).data for x, label in zip(X, y)]
-    worst = min(range(len(X)), key=margins.__getitem__)
+    margins = [label * model(list(x)).data for x, label in zip(points, y, strict=True)]
+    worst = min(range(len(points)), key=margins.__getitem__)
     model.zero_grad()
-    x = [Value(X[worst][0], label="x0"), Value(X[worst][1], label="x1")]
+    x = [Value(points[worst][0], label="x0"), Value(points[worst][1], label="x1")]
     score = model(x)
     score.label = "score"
     loss = hinge_loss([score], [y[worst]])
     loss.label = "loss"
     loss.backward()
-    where = f"({X[worst][0]:.2f}, {X[worst][1]:.2f})"
+    where = f"({points[worst][0]:.2f}, {points[worst][1]:.2f})"
     return loss, f"point {where}, label {y[worst]:+d}, margin {margins[worst]:.2f}"
 
 
@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> list[Path]:
     parser.add_argument("--skip-moons", action="store_true", help="leave out the slowest picture")
     args = parser.parse_args(argv)
     o, params = neuron()
-    loss, model = two_layer_net()
+    loss, _ = two_layer_net()
     from demos.vanishing import sigmoid_chain
 
     chain, _ = sigmoid_chain(12)
