@@ -80,7 +80,7 @@ def test_collapsed_mlp_png_is_readable_and_svg_shows_each_neurons_name_and_gradi
     subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
     width, height = png_size((tmp_path / "mlp.png").read_bytes())
     assert max(width, height) <= 2500 and min(width, height) >= 400
-    loss, model = mlp_loss()  # the same graph again, here
+    loss, _ = mlp_loss()  # the same graph again, here
     order = topological_order(loss)
     groups = find_groups(order)
     texts = svg_texts((tmp_path / "mlp.svg").read_text(encoding="utf-8"))
@@ -125,7 +125,7 @@ def test_collapsed_mlp_png_is_readable_and_svg_shows_each_neurons_name_and_gradi
 
 
 def test_collapsed_box_dot_text_and_colours():
-    loss, model = mlp_loss([2, 1])
+    loss, _ = mlp_loss([2, 1])
     order = topological_order(loss)
     groups = find_groups(order)
     source = draw_graph(loss, collapse="neuron").source
@@ -166,7 +166,7 @@ def test_collapse_by_layer():
 
 
 def test_full_graph_draws_each_neuron_as_a_labelled_cluster(tmp_path):
-    loss, model = mlp_loss([4, 4, 1])
+    loss, _ = mlp_loss([4, 4, 1])
     order = topological_order(loss)
     groups = find_groups(order)
     source = draw_graph(loss).source
@@ -221,7 +221,7 @@ def test_parameters_used_outside_a_box_are_drawn_again_there():
 
 
 def test_highlight_and_steps_in_a_collapsed_view(tmp_path):
-    loss, model = mlp_loss([2, 1])
+    loss, _ = mlp_loss([2, 1])
     order = topological_order(loss)
     groups = find_groups(order)
     neuron = groups[1]

@@ -85,7 +85,7 @@ def neuron(x1: float = 2.0, x2: float = 0.0) -> tuple[Value, list[Value]]:
     n.label = "n"
     o = n.tanh()
     o.label = "o"
-    return o, ws + [b]
+    return o, [*ws, b]
 
 
 def test_same_graph_same_source_byte_for_byte():
@@ -301,5 +301,5 @@ def test_grads_override_and_highlight():
 
 
 def test_not_a_value():
-    with pytest.raises(TypeError, match="draw_graph: expected a Value as root, got 1.5"):
+    with pytest.raises(TypeError, match=r"draw_graph: expected a Value as root, got 1\.5"):
         draw_graph(1.5)  # type: ignore[arg-type]

@@ -227,7 +227,7 @@ def test_dot_dies_when_python_is_killed_outright():
 def test_dot_failures_are_our_error_with_its_message():
     with pytest.raises(GraphvizError, match=r"run_dot: `dot` failed \(exit status 1\): .*syntax error in line 1"):
         run_dot("digraph { a -> }", "svg")
-    with pytest.raises(GraphvizError, match="`dot` failed on 'x.nope' .*Format: \"nope\" not recognized"):
+    with pytest.raises(GraphvizError, match=r"`dot` failed on 'x\.nope' .*Format: \"nope\" not recognized"):
         run_dot("digraph { a }", "nope", target="x.nope")
 
 

@@ -27,7 +27,7 @@ def snapshot(root: Path) -> dict[str, int]:
 
 def run_help(command: list[str], cwd: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")  # so any new file would be the script's own
-    return subprocess.run(command + ["--help"], cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run([*command, "--help"], cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
 
 
 def test_every_script_is_covered():
