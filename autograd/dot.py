@@ -12,6 +12,7 @@ stopping Python stops it.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import math
 import os
@@ -19,7 +20,7 @@ import shutil
 import signal
 import subprocess
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 import graphviz
 
@@ -44,11 +45,11 @@ INSTALL_HINT = (
 
 _SHRINK_HINT = (
     "draw a smaller part of the computation, lower max_nodes, or draw each neuron as one box "
-    "with collapse=\"neuron\" (or each layer with collapse=\"layer\")"
+    'with collapse="neuron" (or each layer with collapse="layer")'
 )
 
 
-class GraphvizNotFoundError(graphviz.ExecutableNotFound):
+class GraphvizNotFoundError(graphviz.ExecutableNotFound):  # type: ignore[misc]  # graphviz ships no type hints
     """The Graphviz ``dot`` program is needed (to make an image) but is not on PATH."""
 
     def __init__(self, message: str) -> None:
@@ -114,9 +115,7 @@ def run_dot(
         _stop(proc)
         raise
     if proc.returncode != 0:
-        raise GraphvizError(
-            f"{who}: `dot` failed{where} (exit status {proc.returncode}): {summarise(complaint)}"
-        )
+        raise GraphvizError(f"{who}: `dot` failed{where} (exit status {proc.returncode}): {summarise(complaint)}")
     return out
 
 
@@ -151,10 +150,8 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
             proc.kill()
     except (ProcessLookupError, PermissionError):
         pass  # already gone
-    try:
+    with contextlib.suppress(BaseException):  # a second Ctrl-C while reaping: the child is killed already
         proc.communicate(timeout=10)
-    except BaseException:  # noqa: BLE001 - a second Ctrl-C while reaping: the child is killed already
-        pass
 
 
 _PR_SET_PDEATHSIG = 1

@@ -30,8 +30,9 @@ every network's graph knows its neurons and, from them, its layers.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Sequence, TypeVar
+from typing import Any, TypeVar
 
 from autograd.value import Value, _next_seq
 
@@ -61,7 +62,7 @@ class GroupInfo:
     GroupInfo('L1.N3', 'neuron', note='relu')
     """
 
-    __slots__ = ("name", "kind", "params", "note", "within", "place")
+    __slots__ = ("kind", "name", "note", "params", "place", "within")
 
     def __init__(
         self,
@@ -122,7 +123,7 @@ def mark_outputs(outputs: Any, start: int, info: GroupInfo) -> None:
             )
 
 
-class group:
+class group:  # noqa: N801  (the public name reads as a verb, used like a function: `with group(...)`, `@group(...)`)
     """Name the ops of a block or of a function as one group, drawn as a cluster or as one box.
 
     As a context manager, say which Values leave the group with ``g.output``
@@ -159,9 +160,7 @@ class group:
     def output(self, values: Any) -> Any:
         """Mark ``values`` (a Value, or a list/tuple of Values) as outputs of this group; returns ``values``."""
         if not self._starts:
-            raise RuntimeError(
-                f"group {self.info.name!r}: output() is called outside its `with` block; call it inside"
-            )
+            raise RuntimeError(f"group {self.info.name!r}: output() is called outside its `with` block; call it inside")
         mark_outputs(values, self._starts[-1], self.info)
         self._marked[-1] = True
         return values
@@ -283,17 +282,19 @@ def find_groups(order: Sequence[Value]) -> list[Group]:
             open_groups.pop()
         parent = open_groups[-1][0] if open_groups else None
         index = len(groups)
-        groups.append(Group(
-            index=index,
-            name=info.name,
-            kind=info.kind,
-            note=info.note,
-            members=tuple(sorted(members)),
-            outputs=tuple(sorted(set(outputs))),
-            params=tuple(params),
-            parent=parent,
-            parent_name=None if parent is None else groups[parent].name,
-        ))
+        groups.append(
+            Group(
+                index=index,
+                name=info.name,
+                kind=info.kind,
+                note=info.note,
+                members=tuple(sorted(members)),
+                outputs=tuple(sorted(set(outputs))),
+                params=tuple(params),
+                parent=parent,
+                parent_name=None if parent is None else groups[parent].name,
+            )
+        )
         open_groups.append((index, end))
     return groups
 

@@ -39,7 +39,7 @@ are close): they are lines and borders, never fills.
 from __future__ import annotations
 
 import math
-from typing import Iterable
+from collections.abc import Iterable
 
 __all__ = [
     "ROLE_FILL",

@@ -15,8 +15,9 @@ from __future__ import annotations
 import html
 import math
 import os
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, cast
 
 import graphviz
 
@@ -66,7 +67,7 @@ class GraphTooLargeError(ValueError):
     """The drawing would have more Values than ``max_nodes``; ``dot`` would take very long on it."""
 
 
-class _Digraph(graphviz.Digraph):
+class _Digraph(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no type hints: Digraph is Any
     """A ``graphviz.Digraph`` whose picture in Jupyter is made by :func:`~autograd.dot.run_dot`,
     so it is bounded in time like ``save_graph``."""
 
@@ -136,8 +137,16 @@ def draw_graph(
     if not isinstance(root, Value):
         raise TypeError(f"draw_graph: expected a Value as root, got {root!r} of type {type(root).__name__}")
     settings = _Settings.checked(
-        params=params, decimals=decimals, color_by_grad=color_by_grad, color_scale=color_scale,
-        max_nodes=max_nodes, rankdir=rankdir, title=title, collapse=collapse, clusters=clusters, legend=legend,
+        params=params,
+        decimals=decimals,
+        color_by_grad=color_by_grad,
+        color_scale=color_scale,
+        max_nodes=max_nodes,
+        rankdir=rankdir,
+        title=title,
+        collapse=collapse,
+        clusters=clusters,
+        legend=legend,
     )
     order = topological_order(root)
     _check_fields(order, "draw_graph")
@@ -235,7 +244,7 @@ def save_graph_steps(
         rendered.append(_render(graph, fmt, folder / f"{prefix}_{n}.{fmt}", "save_graph_steps", timeout))
     width = max(3, len(str(len(steps))))
     paths = [folder / f"{prefix}_{n:0{width}d}.{fmt}" for n in range(len(rendered))]
-    write_files(dict(zip(paths, rendered)), who="save_graph_steps")
+    write_files(dict(zip(paths, rendered, strict=True)), who="save_graph_steps")
     return paths
 
 
@@ -243,10 +252,19 @@ def save_graph_steps(
 class _Settings:
     """draw_graph's options, checked once."""
 
-    NAMES = frozenset({
-        "params", "decimals", "color_by_grad", "color_scale", "max_nodes", "rankdir", "collapse", "clusters",
-        "legend",
-    })
+    NAMES = frozenset(
+        {
+            "params",
+            "decimals",
+            "color_by_grad",
+            "color_scale",
+            "max_nodes",
+            "rankdir",
+            "collapse",
+            "clusters",
+            "legend",
+        }
+    )
 
     def __init__(self, **values: Any) -> None:
         self.__dict__.update(values)
@@ -287,9 +305,15 @@ class _Settings:
             raise TypeError(f"draw_graph: title must be a str, got {title!r} of type {type(title).__name__}")
         _check_limit(max_nodes)
         return cls(
-            params=params, decimals=_checked_decimals(decimals), color_by_grad=bool(color_by_grad),
-            log=color_scale == "log", max_nodes=max_nodes, rankdir=rankdir, collapse=collapse,
-            clusters=bool(clusters), legend=legend,
+            params=params,
+            decimals=_checked_decimals(decimals),
+            color_by_grad=bool(color_by_grad),
+            log=color_scale == "log",
+            max_nodes=max_nodes,
+            rankdir=rankdir,
+            collapse=collapse,
+            clusters=bool(clusters),
+            legend=legend,
         )
 
 
@@ -300,8 +324,12 @@ def _plan(order: list[Value], settings: _Settings) -> View:
     groups = find_groups(order)
     view = plan_view(order, settings.collapse, clusters=settings.clusters, groups=groups)
     if settings.collapse is not None:
-        check_size(view.drawn, settings.max_nodes, what="nodes (Values and collapsed boxes)",
-                   hint=_collapse_hint(order, settings.max_nodes, groups))
+        check_size(
+            view.drawn,
+            settings.max_nodes,
+            what="nodes (Values and collapsed boxes)",
+            hint=_collapse_hint(order, settings.max_nodes, groups),
+        )
     return view
 
 
@@ -311,12 +339,13 @@ def _collapse_hint(order: list[Value], max_nodes: int | None, groups: list[Group
         return ""
     if groups is None:
         if len(order) > 200_000:  # finding the groups of a huge graph takes a while; just say it
-            return ", draw each neuron as one box with collapse=\"neuron\" if it holds nn neurons"
+            return ', draw each neuron as one box with collapse="neuron" if it holds nn neurons'
         groups = find_groups(order)
     if not groups:
         return ""
-    sizes = [f"collapse={level!r} draws {plan_view(order, level, groups=groups).drawn}"
-             for level in ("neuron", "layer")]
+    sizes = [
+        f"collapse={level!r} draws {plan_view(order, level, groups=groups).drawn}" for level in ("neuron", "layer")
+    ]
     return f", or draw neurons as boxes: {' and '.join(sizes)} nodes"
 
 
@@ -350,14 +379,12 @@ def _draw(
     receiver = sender = current = None
     if edge is not None:
         marked_edge = view.drawing_of_key(edge)
-        i, k = edge
+        i, _ = edge
         box = view.box_of[i]
         current = f"op{i}" if box is None else f"g{box}"
         sender = f"v{i}" if box is None else f"g{box}"
-        if marked_edge is not None:
-            receiver = marked_edge.tail
-        else:  # inside a box: the gradient stays in it
-            receiver = current
+        # inside a box (no drawn edge), the gradient stays in it
+        receiver = marked_edge.tail if marked_edge is not None else current
 
     graph_attr = {"rankdir": settings.rankdir, "fontname": _FONT, "nodesep": "0.25", "ranksep": "0.35"}
     if large:  # bound dot's iterations: a slightly less tidy layout, never minutes
@@ -375,8 +402,14 @@ def _draw(
         sub = graphviz.Digraph(name=f"cluster_g{c}")
         filled = {"style": "rounded,filled", "fillcolor": palette.CLUSTER_FILL} if group.kind == "layer" else {}
         sub.attr(
-            id=f"cluster_g{c}", label=_plain_text(_shortened(group.name, MAX_LABEL)), labeljust="l",
-            fontsize="10", fontcolor=palette.CLUSTER_TEXT, color=palette.CLUSTER_BORDER, labelloc="t", peripheries="1",
+            id=f"cluster_g{c}",
+            label=_plain_text(_shortened(group.name, MAX_LABEL)),
+            labeljust="l",
+            fontsize="10",
+            fontcolor=palette.CLUSTER_TEXT,
+            color=palette.CLUSTER_BORDER,
+            labelloc="t",
+            peripheries="1",
             **({"style": "rounded"} | filled),
         )
         bodies[c] = sub
@@ -416,8 +449,16 @@ def _draw(
         if item.kind in ("value", "copy"):
             value_node(body, item.id, item.index, item.kind == "copy")
         elif item.kind == "op":
-            op_attrs = {"id": item.id, "shape": "ellipse", "style": "filled", "fillcolor": palette.OP_FILL,
-                        "fontsize": "10", "width": "0", "height": "0", "margin": "0.06,0.02"}
+            op_attrs = {
+                "id": item.id,
+                "shape": "ellipse",
+                "style": "filled",
+                "fillcolor": palette.OP_FILL,
+                "fontsize": "10",
+                "width": "0",
+                "height": "0",
+                "margin": "0.06,0.02",
+            }
             if item.id == current:
                 op_attrs.update(color=palette.CURRENT, penwidth="3")
             body.node(item.id, _plain_text(_shortened(order[item.index].op, MAX_OP)), **op_attrs)
@@ -471,8 +512,13 @@ def _draw(
         # table of its own: sharing the graph's label with a wide title would stretch its cells)
         rows = _legend(view, settings, scale, decades, is_param, edge is not None, bool(copied))
         frame = graphviz.Digraph(name="cluster_legend")
-        frame.attr(id="legend", label=f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0">{"".join(rows)}</TABLE>>',
-                   labelloc="b", labeljust="l", peripheries="0")
+        frame.attr(
+            id="legend",
+            label=f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0">{"".join(rows)}</TABLE>>',
+            labelloc="b",
+            labeljust="l",
+            peripheries="0",
+        )
         frame.body += g.body
         g.body[:] = []
         g.subgraph(frame)
@@ -500,16 +546,20 @@ def _box_label(group: Group, groups: list[Group], order: list[Value], shown: lis
         small = '<FONT POINT-SIZE="9">{}</FONT>'
         names = [_short_name(order[p].label, group.name) or f"p{j}" for j, p in enumerate(group.params)]
         if len(group.params) <= _FEW_PARAMS:
-            listed = ", ".join(f"{_html_text(_shortened(nm, MAX_OP))} {number(shown[p])}"
-                               for nm, p in zip(names, group.params))
+            listed = ", ".join(
+                f"{_html_text(_shortened(nm, MAX_OP))} {number(shown[p])}"
+                for nm, p in zip(names, group.params, strict=True)
+            )
             rows.append(small.format(f"param grads: {listed}"))
         else:
             grads = [shown[p] for p in group.params]
             big = max(range(len(grads)), key=lambda j: (not math.isnan(grads[j]), abs(grads[j])))
-            rows.append(small.format(
-                f"{len(grads)} params, largest |grad| {number(abs(grads[big]))} "
-                f"({_html_text(_shortened(names[big], MAX_OP))})"
-            ))
+            rows.append(
+                small.format(
+                    f"{len(grads)} params, largest |grad| {number(abs(grads[big]))} "
+                    f"({_html_text(_shortened(names[big], MAX_OP))})"
+                )
+            )
     cells = "".join(f'<TR><TD ALIGN="LEFT">{row}</TD></TR>' for row in rows)
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{cells}</TABLE>>'
 
@@ -517,7 +567,7 @@ def _box_label(group: Group, groups: list[Group], order: list[Value], shown: lis
 def _output_name(group: Group, groups: list[Group], order: list[Value], o: int) -> str:
     """What an output of a group is called: the name of the group inside it that makes it (a layer's
     ``N3``), else its label; without the group's own name in front."""
-    for inner in groups[group.index + 1:]:
+    for inner in groups[group.index + 1 :]:
         if inner.parent == group.index and o in inner.outputs:
             return _short_name(inner.name, group.name)
     return _short_name(order[o].label, group.name)
@@ -525,7 +575,7 @@ def _output_name(group: Group, groups: list[Group], order: list[Value], o: int) 
 
 def _short_name(label: str, group_name: str) -> str:
     """A parameter's label without its group's name in front: ``L1.N3.w7`` in ``L1.N3`` is ``w7``."""
-    return label[len(group_name) + 1:] if label.startswith(group_name + ".") else label
+    return label[len(group_name) + 1 :] if label.startswith(group_name + ".") else label
 
 
 # ------------------------------------------------------------------ legend
@@ -572,7 +622,7 @@ def _legend(
         entry("#ffffff", palette.CURRENT, "this step's edge", 3)
         entry("#ffffff", palette.SENDER, "sends its grad", 3)
         entry("#ffffff", palette.RECEIVER, "receives it", 3)
-    rows = [f'<TR>{"".join(cells)}</TR>']
+    rows = [f"<TR>{''.join(cells)}</TR>"]
     if settings.color_by_grad:
         rows.append(_scale_row(scale, settings.log, decades))
     table = '<TABLE ALIGN="LEFT" BORDER="0" CELLSPACING="3" CELLPADDING="1">{}</TABLE>'
@@ -593,7 +643,7 @@ def _scale_row(scale: float, log: bool, decades: int) -> str:
         fill, white = palette.grad_fill(x, scale, log=log, decades=decades)
         number = f'<FONT POINT-SIZE="8" COLOR="{"white" if white else "black"}">{_html_text(format_number(x))}</FONT>'
         cells.append(_swatch(fill, palette.ROLE_BORDER["interior"], text=number))
-    return f'<TR>{"".join(cells)}</TR>'
+    return f"<TR>{''.join(cells)}</TR>"
 
 
 # ------------------------------------------------------------------ checks
@@ -650,9 +700,7 @@ def _param_positions(params: object, order: list[Value]) -> set[int]:
     try:
         items = list(params)  # type: ignore[call-overload]
     except TypeError:
-        raise TypeError(
-            f"draw_graph: params must be Values or a module with .parameters(), got {params!r}"
-        ) from None
+        raise TypeError(f"draw_graph: params must be Values or a module with .parameters(), got {params!r}") from None
     for n, p in enumerate(items):
         if not isinstance(p, Value):
             raise TypeError(f"draw_graph: params[{n}] is {p!r}, not a Value")
@@ -711,8 +759,18 @@ def _grad_scale(shown: Sequence[float]) -> float:
 # -------------------------------------------------------------------- text
 # Characters a record label gives meaning to, written so they show literally.
 _RECORD_ESCAPES = {
-    "\\": "\\\\", "{": "\\{", "}": "\\}", "|": "\\|", "<": "\\<", ">": "\\>",
-    '"': '\\"', " ": "\\ ", "&": "&amp;", "\n": "\\n", "\t": "\\ ", "\r": "",
+    "\\": "\\\\",
+    "{": "\\{",
+    "}": "\\}",
+    "|": "\\|",
+    "<": "\\<",
+    ">": "\\>",
+    '"': '\\"',
+    " ": "\\ ",
+    "&": "&amp;",
+    "\n": "\\n",
+    "\t": "\\ ",
+    "\r": "",
 }
 _PLAIN_ESCAPES = {"\\": "\\\\", '"': '\\"', "&": "&amp;", "\n": "\\n", "\t": " ", "\r": ""}
 
@@ -756,7 +814,7 @@ def _record_text(text: str) -> str:
 
 def _plain_text(text: str) -> str:
     """``text`` as a plain DOT label (op names, titles), shown literally."""
-    return graphviz.nohtml(_escaped(text, _PLAIN_ESCAPES))
+    return cast(str, graphviz.nohtml(_escaped(text, _PLAIN_ESCAPES)))  # a str subclass that dot reads as plain text
 
 
 def _html_text(text: str) -> str:
@@ -784,6 +842,6 @@ def _format_of(path: Path, who: str) -> str:
 def _render(graph: graphviz.Digraph, fmt: str, path: Path, who: str, timeout: float | None) -> bytes:
     """The bytes of ``graph`` in format ``fmt`` (``path`` only names the target in errors)."""
     if fmt in _SOURCE_FORMATS:
-        return graph.source.encode("utf-8")
+        source: str = graph.source
+        return source.encode("utf-8")
     return run_dot(graph.source, fmt, timeout=timeout, who=who, target=str(path))
-

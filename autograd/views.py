@@ -25,8 +25,8 @@ plan is pure bookkeeping, independent of colours and text:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from autograd.groups import Group, find_groups, innermost_groups
 from autograd.value import Value

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import functools
 import gc
+import itertools
 import math
 import operator
 import random
 import sys
 import time
 import tracemalloc
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from benchmarks.engines import Engine
 
@@ -35,12 +37,18 @@ def two_moons(n: int, noise: float = 0.1, seed: int = 1) -> tuple[list[list[floa
 class PlainMLP:
     """micrograd's nn.MLP, written against any Value class: relu hidden, linear output."""
 
-    def __init__(self, Value: Callable[[float], Any], nin: int, nouts: Sequence[int], seed: int = 1337) -> None:
+    def __init__(
+        self,
+        Value: Callable[[float], Any],  # noqa: N803  (a class, named as in the micrograd code this copies)
+        nin: int,
+        nouts: Sequence[int],
+        seed: int = 1337,
+    ) -> None:
         rng = random.Random(seed)
         sizes = [nin, *nouts]
         self.layers = [
             [([Value(rng.uniform(-1, 1)) for _ in range(fan_in)], Value(0.0)) for _ in range(fan_out)]
-            for fan_in, fan_out in zip(sizes, sizes[1:])
+            for fan_in, fan_out in itertools.pairwise(sizes)
         ]
 
     def __call__(self, x: list[Any]) -> Any:
@@ -48,7 +56,7 @@ class PlainMLP:
             last = depth == len(self.layers) - 1
             out = []
             for w, b in layer:
-                act = sum((wi * xi for wi, xi in zip(w, x)), b)
+                act = sum((wi * xi for wi, xi in zip(w, x)), b)  # noqa: B905  (the timed loop, as micrograd writes it)
                 out.append(act if last else act.relu())
             x = out
         return x[0]
@@ -60,7 +68,7 @@ class PlainMLP:
 def moons_loss(model: Any, inputs: list[list[Any]], ys: list[int]) -> Any:
     """micrograd's demo loss: mean SVM max-margin loss of the scores plus 1e-4 L2."""
     scores = [model(x) for x in inputs]
-    losses = [(1 + -y * s).relu() for y, s in zip(ys, scores)]
+    losses = [(1 + -y * s).relu() for y, s in zip(ys, scores, strict=True)]
     data_loss = sum(losses) * (1.0 / len(losses))
     reg_loss = 1e-4 * sum(p * p for p in model.parameters())
     return data_loss + reg_loss
@@ -68,14 +76,15 @@ def moons_loss(model: Any, inputs: list[list[Any]], ys: list[int]) -> Any:
 
 def moons_step(engine: Engine, model: Any, xs: list[list[float]], ys: list[int], lr: float = 0.1) -> float:
     """One step of micrograd's demo: forward 100 points, SVM loss + 1e-4 L2, backward, SGD."""
-    Value = engine.Value
+    Value = engine.Value  # noqa: N806  (a class, named as in the micrograd code this copies)
     total = moons_loss(model, [[Value(a), Value(b)] for a, b in xs], ys)
     for p in model.parameters():
         p.grad = 0.0
     total.backward()
     for p in model.parameters():
         p.data -= lr * p.grad
-    return total.data
+    loss: float = total.data
+    return loss
 
 
 def nn_moons_step(model: Any, optimizer: Any, xs: list[list[float]], ys: list[int]) -> float:
@@ -223,8 +232,9 @@ def survives(engine: Engine, steps: int) -> bool:
     expected = chain_grad(steps)
     # relative agreement; abs_tol only for products that underflow into subnormals (past about 30,000 steps)
     if not math.isclose(x.grad, expected, rel_tol=1e-9, abs_tol=1e-300):
-        raise ArithmeticError(f"{engine.name}: backward through {steps} chain steps gave x.grad = {x.grad!r}, "
-                              f"expected {expected!r}")
+        raise ArithmeticError(
+            f"{engine.name}: backward through {steps} chain steps gave x.grad = {x.grad!r}, expected {expected!r}"
+        )
     return True
 
 

@@ -19,7 +19,7 @@ def is_number(x: object) -> TypeGuard[Real]:
     return isinstance(x, Real) and not isinstance(x, bool)
 
 
-def is_finite_number(x: object) -> bool:
+def is_finite_number(x: object) -> TypeGuard[Real]:
     """A number (as :func:`is_number`) whose float is finite: not nan, not inf, and not ``10**400`` (too large).
 
     >>> is_finite_number(3), is_finite_number(10**400), is_finite_number(float("nan")), is_finite_number(False)
@@ -42,7 +42,7 @@ def is_int(x: object) -> TypeGuard[Integral]:
     return isinstance(x, Integral) and not isinstance(x, bool)
 
 
-def is_list_like(x: object) -> bool:
+def is_list_like(x: object) -> TypeGuard[Iterable[object]]:
     """Iterable as a list of items: not a str, bytes or a dict (whose items would be characters or keys).
 
     >>> is_list_like([1, 2]), is_list_like((1,)), is_list_like(range(3))

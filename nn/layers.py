@@ -21,7 +21,8 @@ layer nothing (see autograd/groups.py).
 from __future__ import annotations
 
 import random
-from typing import Sequence, Union
+from collections.abc import Sequence
+from typing import cast
 
 from autograd import Value
 from autograd.groups import GroupInfo, begin_group
@@ -32,8 +33,8 @@ from nn.module import Module
 
 __all__ = ["Neuron", "Layer", "MLP"]
 
-Input = Union[Value, float]
-Seed = Union[int, random.Random, None]
+Input = Value | float
+Seed = int | random.Random | None
 
 
 def _check_inputs(x: object, nin: int, who: str) -> Sequence[Input]:
@@ -41,18 +42,21 @@ def _check_inputs(x: object, nin: int, who: str) -> Sequence[Input]:
 
     A single Value or number is taken as a list of one.
     """
+    items: Sequence[object]
     if isinstance(x, Value) or is_number(x):
-        x = [x]
-    elif not isinstance(x, (list, tuple)):
-        if not is_list_like(x):
-            raise TypeError(f"{who}: expected a list of {nin} Values or floats, got {x!r}")
-        x = list(x)
-    if len(x) != nin:
-        raise ValueError(f"{who}: expected {nin} inputs, got {len(x)}")
-    for i, xi in enumerate(x):
+        items = [x]
+    elif isinstance(x, (list, tuple)):
+        items = x
+    elif is_list_like(x):
+        items = list(x)
+    else:
+        raise TypeError(f"{who}: expected a list of {nin} Values or floats, got {x!r}")
+    if len(items) != nin:
+        raise ValueError(f"{who}: expected {nin} inputs, got {len(items)}")
+    for i, xi in enumerate(items):
         if not isinstance(xi, Value) and not is_number(xi):
             raise TypeError(f"{who}: input {i} is {xi!r} of type {type(xi).__name__}; expected a Value or a float")
-    return x
+    return cast("Sequence[Input]", items)  # every item checked just above
 
 
 class _Configured(Module):
@@ -121,8 +125,9 @@ class Neuron(_Configured):
 
     def _name_group(self) -> None:
         name = self._path.rstrip(".") or "neuron"
-        self._group_info = GroupInfo(name, "neuron", self.parameters(), note=self._activation,
-                                     within=self._layer_info, place=self._place)
+        self._group_info = GroupInfo(
+            name, "neuron", self.parameters(), note=self._activation, within=self._layer_info, place=self._place
+        )
 
     def _prefix_labels(self, prefix: str) -> None:
         super()._prefix_labels(prefix)
@@ -136,7 +141,7 @@ class Neuron(_Configured):
     def _forward(self, x: Sequence[Input]) -> Value:
         start = begin_group()  # the ops below form the group self._group_info (see autograd/groups.py)
         act = self.b
-        for wi, xi in zip(self.w, x):
+        for wi, xi in zip(self.w, x, strict=True):  # x has nin items (checked on the way in)
             act = act + wi * xi
         out = act if self._apply is None else self._apply(act)
         out._group = (start, self._group_info)
@@ -248,7 +253,7 @@ class MLP(_Configured):
             resolve_init(init, self._activation, "MLP")
         self._init = init
         rng = make_rng(seed, "MLP")
-        sizes = [self._nin] + self._nouts
+        sizes = [self._nin, *self._nouts]
         last = len(self._nouts) - 1
         self.layers = [
             Layer(sizes[i], sizes[i + 1], self._output_activation if i == last else self._activation, rng, init)
@@ -272,7 +277,8 @@ class MLP(_Configured):
         x = _check_inputs(x, self._nin, "MLP")
         for layer in self.layers:
             x = layer._forward(x)
-        return x[0] if len(x) == 1 else x
+        out = cast("list[Value]", x)  # what the last layer gave
+        return out[0] if len(out) == 1 else out
 
     def __repr__(self) -> str:
         init = "" if self._init is None else f", init={self._init!r}"

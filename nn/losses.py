@@ -8,8 +8,8 @@ examples. Sums are built left to right from the first term (no constant 0 node).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from typing import Sequence, Union
+from collections.abc import Iterable, Sequence
+from typing import cast
 
 from autograd import Value
 from nn._checks import check_number, is_int, is_list_like, is_number
@@ -17,8 +17,8 @@ from nn.module import Module, parameter_values
 
 __all__ = ["mse_loss", "binary_cross_entropy", "hinge_loss", "cross_entropy", "BCE_EPS"]
 
-Scalar = Union[Value, float]
-Scalars = Union[Scalar, Sequence[Scalar]]
+Scalar = Value | float
+Scalars = Scalar | Sequence[Scalar]
 
 BCE_EPS = 1e-7  # binary_cross_entropy clamps predictions to [BCE_EPS, 1 - BCE_EPS]
 
@@ -26,7 +26,7 @@ BCE_EPS = 1e-7  # binary_cross_entropy clamps predictions to [BCE_EPS, 1 - BCE_E
 def _as_list(x: object, what: str, who: str) -> list[Scalar]:
     """``x`` as a non-empty list of Values and numbers; one Value or number is a list of one."""
     if isinstance(x, Value) or is_number(x):
-        return [x]  # type: ignore[list-item]
+        return [x]  # type: ignore[list-item]  # a Real number, used as the float it converts to (see _data)
     if not is_list_like(x):
         raise TypeError(f"{who}: {what} must be a list of Values or numbers, got {x!r}")
     items = list(x)
@@ -37,15 +37,14 @@ def _as_list(x: object, what: str, who: str) -> list[Scalar]:
             raise TypeError(
                 f"{who}: {what}[{i}] is {item!r} of type {type(item).__name__}; expected a Value or a number"
             )
-    return items
+    return cast("list[Scalar]", items)  # every item checked just above
 
 
 def _pair(a: object, b: object, who: str, a_name: str, b_name: str) -> tuple[list[Scalar], list[Scalar]]:
     first, second = _as_list(a, a_name, who), _as_list(b, b_name, who)
     if len(first) != len(second):
         raise ValueError(
-            f"{who}: got {len(first)} {a_name} but {len(second)} {b_name}; "
-            f"expected one {b_name[:-1]} per {a_name[:-1]}"
+            f"{who}: got {len(first)} {a_name} but {len(second)} {b_name}; expected one {b_name[:-1]} per {a_name[:-1]}"
         )
     return first, second
 
@@ -78,7 +77,7 @@ def mse_loss(preds: Scalars, targets: Scalars) -> Value:
     4.625
     """
     preds, targets = _pair(preds, targets, "mse_loss", "predictions", "targets")
-    return _mean([(_value(p) - t) ** 2 for p, t in zip(preds, targets)])
+    return _mean([(_value(p) - t) ** 2 for p, t in zip(preds, targets, strict=True)])
 
 
 def _clamp(p: Value, lo: float, hi: float) -> Value:
@@ -108,7 +107,7 @@ def binary_cross_entropy(preds: Scalars, targets: Scalars, eps: float = BCE_EPS)
     lo = check_number(eps, "eps", who, 0.0, 0.5, low_open=True, high_open=True)
     hi = 1.0 - lo
     terms = []
-    for i, (p, t) in enumerate(zip(preds, targets)):
+    for i, (p, t) in enumerate(zip(preds, targets, strict=True)):
         if not 0.0 <= _data(p) <= 1.0:
             raise ValueError(
                 f"{who}: prediction {i} is {_data(p)!r}, outside [0, 1]; "
@@ -144,7 +143,7 @@ def hinge_loss(
     for i, y in enumerate(labels):
         if _data(y) not in (-1.0, 1.0):
             raise ValueError(f"{who}: label {i} is {_data(y)!r}; labels must be -1 or +1")
-    loss = _mean([(1 - y * _value(s)).relu() for s, y in zip(scores, labels)])
+    loss = _mean([(1 - y * _value(s)).relu() for s, y in zip(scores, labels, strict=True)])
     alpha = check_number(alpha, "alpha", who)
     if alpha == 0.0:
         return loss
@@ -161,7 +160,7 @@ def _class_index(target: object, n: int, who: str) -> int:
         raise TypeError(
             f"{who}: target_class must be an int class index, got {target!r} of type {type(target).__name__}"
         )
-    if not 0 <= target < n:
+    if not 0 <= int(target) < n:
         raise ValueError(f"{who}: target_class {target!r} is out of range for {n} logits; expected 0 .. {n - 1}")
     return int(target)
 
@@ -212,4 +211,9 @@ def cross_entropy(logits: Sequence[Scalar] | Sequence[Sequence[Scalar]], target_
     for i, row in enumerate(rows):
         if isinstance(row, Value) or is_number(row):
             raise TypeError(f"{who}: for a batch, logits[{i}] must be a list of logits, got {row!r}")
-    return _mean([_one_cross_entropy(row, k, f"{who} (example {i})") for i, (row, k) in enumerate(zip(rows, classes))])
+    return _mean(
+        [
+            _one_cross_entropy(row, k, f"{who} (example {i})")
+            for i, (row, k) in enumerate(zip(rows, classes, strict=True))
+        ]
+    )

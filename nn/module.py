@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from autograd import Value
 from nn._checks import is_finite_number, is_list_like, is_number
@@ -175,4 +175,4 @@ def parameter_values(params: object, who: str) -> list[Value]:
     for i, p in enumerate(values):
         if not isinstance(p, Value):
             raise TypeError(f"{who}: params[{i}] is {p!r} of type {type(p).__name__}, not a Value")
-    return values
+    return cast("list[Value]", values)  # every item checked just above

@@ -14,8 +14,13 @@ __all__ = ["LAUNCH_ARGS", "INSTALL_HINT", "find_chromium"]
 
 # headless, no sandbox (root in containers), nothing that reaches the network on its own
 LAUNCH_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 INSTALL_HINT = (
     "install Chromium (Debian/Ubuntu: sudo apt-get install chromium; `make test` and `make images` do it "

@@ -15,8 +15,8 @@ import re
 import subprocess
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 ROOT = Path(__file__).resolve().parents[1]
 KILLED = {"killed", "timeout", "caught by type check"}
@@ -56,11 +56,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Print each package's score (and with ``--survivors`` the mutants that lived); 1 if one is under its bar."""
     parser = argparse.ArgumentParser(prog="python scripts/mutation_score.py", description=__doc__.splitlines()[0])
     parser.add_argument("--survivors", action="store_true", help="also list every mutant that was not killed")
-    parser.add_argument("--min", type=parse_bar, action="append", default=[], metavar="PACKAGE=PERCENT",
-                        help="fail when PACKAGE scores below PERCENT (repeatable)")
+    parser.add_argument(
+        "--min",
+        type=parse_bar,
+        action="append",
+        default=[],
+        metavar="PACKAGE=PERCENT",
+        help="fail when PACKAGE scores below PERCENT (repeatable)",
+    )
     args = parser.parse_args(argv)
-    done = subprocess.run([str(Path(sys.executable).with_name("mutmut")), "results", "--all", "true"], cwd=ROOT,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("mutmut")), "results", "--all", "true"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         sys.exit(f"mutation_score.py: `mutmut results` failed ({done.stderr.strip()}); run `make mutation` first")
     counts = tally(done.stdout)

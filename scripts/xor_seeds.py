@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from demos.xor import DEFAULTS, make_model, train
 
@@ -29,18 +29,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.seeds < 1:
         parser.error(f"--seeds must be at least 1, got {args.seeds}")
-    print(f"activation {args.activation}, loss {args.loss}, init {args.init}, lr {args.lr:g}, "
-          f"epochs {args.epochs}, eps {args.eps:g}; seeds 0..{args.seeds - 1}")
+    print(
+        f"activation {args.activation}, loss {args.loss}, init {args.init}, lr {args.lr:g}, "
+        f"epochs {args.epochs}, eps {args.eps:g}; seeds 0..{args.seeds - 1}"
+    )
     for method in args.methods:
         failed, times = [], []
         for seed in range(args.seeds):
-            run = train(make_model(seed, args.init, args.activation), method, epochs=args.epochs, lr=args.lr,
-                        eps=args.eps, loss=args.loss)
+            run = train(
+                make_model(seed, args.init, args.activation),
+                method,
+                epochs=args.epochs,
+                lr=args.lr,
+                eps=args.eps,
+                loss=args.loss,
+            )
             times.append(run.seconds)
             if not run.learned:
                 failed.append(seed)
-        print(f"{method:>9}: learned {args.seeds - len(failed)}/{args.seeds}, "
-              f"seconds per run mean {sum(times) / len(times):.2f} max {max(times):.2f}; failed seeds {failed}")
+        print(
+            f"{method:>9}: learned {args.seeds - len(failed)}/{args.seeds}, "
+            f"seconds per run mean {sum(times) / len(times):.2f} max {max(times):.2f}; failed seeds {failed}"
+        )
     return 0
 
 

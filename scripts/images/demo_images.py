@@ -19,9 +19,7 @@ OUT = Path(__file__).resolve().parents[2] / "docs" / "images"
 
 def main(argv: list[str] | None = None) -> list[Path]:
     """Run each demo into ``--out`` (default docs/images); return the paths written."""
-    parser = argparse.ArgumentParser(
-        prog="python scripts/images/demo_images.py", description=__doc__.splitlines()[0]
-    )
+    parser = argparse.ArgumentParser(prog="python scripts/images/demo_images.py", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT, help="folder for the images (default: docs/images)")
     parser.add_argument("--skip-moons", action="store_true", help="leave out the slowest picture")
     args = parser.parse_args(argv)

@@ -56,11 +56,19 @@ def two_layer_net() -> tuple[Value, MLP]:
     neuron's are near 1.
     """
     model = MLP(2, [2, 1], activation="tanh", seed=0)
-    model.load_state_dict({
-        "layers.0.neurons.0.w.0": 0.5, "layers.0.neurons.0.w.1": -0.4, "layers.0.neurons.0.b": 0.1,
-        "layers.0.neurons.1.w.0": 3.0, "layers.0.neurons.1.w.1": -2.0, "layers.0.neurons.1.b": 0.3,
-        "layers.1.neurons.0.w.0": -1.2, "layers.1.neurons.0.w.1": 0.8, "layers.1.neurons.0.b": 0.0,
-    })
+    model.load_state_dict(
+        {
+            "layers.0.neurons.0.w.0": 0.5,
+            "layers.0.neurons.0.w.1": -0.4,
+            "layers.0.neurons.0.b": 0.1,
+            "layers.0.neurons.1.w.0": 3.0,
+            "layers.0.neurons.1.w.1": -2.0,
+            "layers.0.neurons.1.b": 0.3,
+            "layers.1.neurons.0.w.0": -1.2,
+            "layers.1.neurons.0.w.1": 0.8,
+            "layers.1.neurons.0.b": 0.0,
+        }
+    )
     xs = [Value(1.0, label="x1"), Value(-2.0, label="x2")]
     out = model(xs)
     out.label = "out"
@@ -75,25 +83,25 @@ def trained_moons(steps: int = 100, seed: int = 0) -> tuple[Value, str]:
     backward: the gradients one step on that point would apply. Returns (loss, a description)."""
     from demos.moons import make_moons
 
-    X, y = make_moons(100, 0.1, seed=seed)
+    points, y = make_moons(100, 0.1, seed=seed)
     model = MLP(2, [16, 16, 1], activation="relu", output_activation="linear", seed=seed, init="uniform")
     params = model.parameters()
     for k in range(steps):
-        loss = hinge_loss([model(list(x)) for x in X], y, alpha=1e-4, params=params)
+        loss = hinge_loss([model(list(x)) for x in points], y, alpha=1e-4, params=params)
         model.zero_grad()
         loss.backward()
         for p in params:
             p.data -= (1.0 - 0.9 * k / steps) * p.grad
-    margins = [label * model(list(x)).data for x, label in zip(X, y)]
-    worst = min(range(len(X)), key=margins.__getitem__)
+    margins = [label * model(list(x)).data for x, label in zip(points, y, strict=True)]
+    worst = min(range(len(points)), key=margins.__getitem__)
     model.zero_grad()
-    x = [Value(X[worst][0], label="x0"), Value(X[worst][1], label="x1")]
+    x = [Value(points[worst][0], label="x0"), Value(points[worst][1], label="x1")]
     score = model(x)
     score.label = "score"
     loss = hinge_loss([score], [y[worst]])
     loss.label = "loss"
     loss.backward()
-    where = f"({X[worst][0]:.2f}, {X[worst][1]:.2f})"
+    where = f"({points[worst][0]:.2f}, {points[worst][1]:.2f})"
     return loss, f"point {where}, label {y[worst]:+d}, margin {margins[worst]:.2f}"
 
 
@@ -104,21 +112,28 @@ def main(argv: list[str] | None = None) -> list[Path]:
     parser.add_argument("--skip-moons", action="store_true", help="leave out the slowest picture")
     args = parser.parse_args(argv)
     o, params = neuron()
-    loss, model = two_layer_net()
+    loss, _ = two_layer_net()
     from demos.vanishing import sigmoid_chain
 
     chain, _ = sigmoid_chain(12)
     written = [
         save_graph(o, args.out / "expression_graph.svg", params=params),
         save_graph(loss, args.out / "gradient_colors.svg", color_by_grad=True),
-        save_graph(chain, args.out / "vanishing_neurons.svg", collapse="neuron", color_by_grad=True, rankdir="TB",
-                   title="12 sigmoid layers of one neuron, after backward"),
+        save_graph(
+            chain,
+            args.out / "vanishing_neurons.svg",
+            collapse="neuron",
+            color_by_grad=True,
+            rankdir="TB",
+            title="12 sigmoid layers of one neuron, after backward",
+        ),
     ]
     if not args.skip_moons:
         moons_loss, what = trained_moons()
         title = f"two moons, 2-16-16-1 after training: the gradients of one step on its worst {what}"
-        written.append(save_graph(moons_loss, args.out / "moons_neurons.svg", collapse="neuron",
-                                  color_by_grad=True, title=title))
+        written.append(
+            save_graph(moons_loss, args.out / "moons_neurons.svg", collapse="neuron", color_by_grad=True, title=title)
+        )
     return written
 
 

@@ -37,7 +37,7 @@ def test_a_neuron_is_one_group_of_exactly_its_ops():
     # 3 products, 3 sums and the tanh: exactly the ops made between the two clock readings
     assert set(g.members) == {i for i, v in enumerate(order) if v.parents and before < v._seq < after}
     assert len(g.members) == 7 and g.outputs == (order.index(out),)
-    assert [order[p] for p in g.params] == neuron.w + [neuron.b]  # in the neuron's own order
+    assert [order[p] for p in g.params] == [*neuron.w, neuron.b]  # in the neuron's own order
     assert not set(g.params) & set(g.members)  # inputs and parameters are not members
     assert all(order.index(x) not in g.members for x in xs)
 
@@ -62,7 +62,9 @@ def test_names_follow_the_parameters_labels():
     assert Neuron(2, seed=0)._group_info.name == "neuron"
     # the names are data of the modules, not parameters: nothing else changes
     assert [name for name, _ in model.named_parameters()][:3] == [
-        "layers.0.neurons.0.w.0", "layers.0.neurons.0.w.1", "layers.0.neurons.0.b"
+        "layers.0.neurons.0.w.0",
+        "layers.0.neurons.0.w.1",
+        "layers.0.neurons.0.b",
     ]
     assert len(model.state_dict()) == len(model.parameters()) == 9 + 8 + 3
 
@@ -73,9 +75,15 @@ def test_an_mlp_gives_layers_holding_their_neurons():
     order = topological_order(loss)
     groups = find_groups(order)
     assert [(g.name, g.kind, g.parent_name) for g in groups] == [
-        ("L0", "layer", None), ("L0.N0", "neuron", "L0"), ("L0.N1", "neuron", "L0"), ("L0.N2", "neuron", "L0"),
-        ("L1", "layer", None), ("L1.N0", "neuron", "L1"), ("L1.N1", "neuron", "L1"),
-        ("L2", "layer", None), ("L2.N0", "neuron", "L2"),
+        ("L0", "layer", None),
+        ("L0.N0", "neuron", "L0"),
+        ("L0.N1", "neuron", "L0"),
+        ("L0.N2", "neuron", "L0"),
+        ("L1", "layer", None),
+        ("L1.N0", "neuron", "L1"),
+        ("L1.N1", "neuron", "L1"),
+        ("L2", "layer", None),
+        ("L2.N0", "neuron", "L2"),
     ]
     assert [g.note for g in groups[:2]] == ["3 x relu", "relu"] and groups[-1].note == "linear"
     by_name = {g.name: g for g in groups}
@@ -135,22 +143,22 @@ def test_group_as_context_manager_and_decorator():
 
 
 def test_group_misuse_is_a_clear_error():
-    with pytest.raises(ValueError, match=r"group 'empty': no output was marked; call g.output\(value\)"):
-        with group("empty"):
-            Value(1.0) * 2
+    with (
+        pytest.raises(ValueError, match=r"group 'empty': no output was marked; call g.output\(value\)"),
+        group("empty"),
+    ):
+        Value(1.0) * 2
     g = group("outside")
     with pytest.raises(RuntimeError, match="output\\(\\) is called outside its `with` block"):
         g.output(Value(1.0))
-    with pytest.raises(TypeError, match=r"group 'bad': an output is 3 of type int; mark Values"):
-        with group("bad") as g:
-            g.output([Value(1.0) * 2, 3])
+    with pytest.raises(TypeError, match=r"group 'bad': an output is 3 of type int; mark Values"), group("bad") as g:
+        g.output([Value(1.0) * 2, 3])
     with pytest.raises(TypeError, match="group: name must be a str, got 5"):
         group(5)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="kind must be one of neuron, layer, group, got 'model'"):
         GroupInfo("m", "model")
-    with pytest.raises(ZeroDivisionError):  # an error inside the block is not hidden by "no output"
-        with group("failing"):
-            Value(1.0) / 0
+    with pytest.raises(ZeroDivisionError), group("failing"):  # an error inside the block is not hidden by "no output"
+        Value(1.0) / 0
 
 
 def test_groups_that_made_nothing_recorded_are_left_out():
@@ -205,7 +213,7 @@ def test_layers_are_put_together_from_their_neurons_calls():
     # the first call's N2 feeds nothing in this graph, so only N0 and N1 of it are found
     neurons = [("N0", "neuron", "layer"), ("N1", "neuron", "layer"), ("N2", "neuron", "layer")]
     assert [(g.name, g.kind, g.parent_name) for g in groups] == (
-        [("layer", "layer", None)] + neurons[:2] + [("layer", "layer", None)] + neurons
+        [("layer", "layer", None), *neurons[:2], ("layer", "layer", None), *neurons]
     )
     calls = [g for g in groups if g.kind == "layer"]
     assert [len(g.outputs) for g in calls] == [2, 3] and not set(calls[0].members) & set(calls[1].members)

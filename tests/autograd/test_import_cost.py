@@ -13,10 +13,23 @@ import pytest
 import autograd
 
 HEAVY = ("graphviz", "xml", "json")
-ENGINE = ("autograd", "autograd.value", "autograd.topo", "autograd.grad_mode", "autograd.gradcheck",
-          "autograd.rules", "autograd.trace")
-DRAWING = ("draw_graph", "save_graph", "save_graph_steps", "save_explorer", "GraphvizNotFoundError",
-           "GraphTooLargeError")
+ENGINE = (
+    "autograd",
+    "autograd.value",
+    "autograd.topo",
+    "autograd.grad_mode",
+    "autograd.gradcheck",
+    "autograd.rules",
+    "autograd.trace",
+)
+DRAWING = (
+    "draw_graph",
+    "save_graph",
+    "save_graph_steps",
+    "save_explorer",
+    "GraphvizNotFoundError",
+    "GraphTooLargeError",
+)
 
 
 def loaded_after(code: str) -> list[str]:
@@ -34,7 +47,7 @@ def loaded_after(code: str) -> list[str]:
 
 @pytest.mark.parametrize("module", ENGINE)
 def test_the_engine_imports_no_drawing_libraries(module):
-    assert loaded_after(f"import {module}")== []
+    assert loaded_after(f"import {module}") == []
 
 
 def test_using_the_engine_loads_no_drawing_libraries():
@@ -46,7 +59,7 @@ def test_using_the_engine_loads_no_drawing_libraries():
         "assert len(steps) == 3, steps\n"
         "assert gradcheck(lambda: (x * x).tanh(), [x])\n"
     )
-    assert loaded_after(code)== []
+    assert loaded_after(code) == []
 
 
 @pytest.mark.parametrize("name", DRAWING)
@@ -82,8 +95,9 @@ def test_an_unknown_name_is_an_attribute_error():
 
 
 def test_importtime_report_has_no_drawing_modules():
-    done = subprocess.run([sys.executable, "-X", "importtime", "-c", "import autograd"], capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import autograd"], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     imported = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line]
     assert "autograd.value" in imported

@@ -46,8 +46,10 @@ def test_max_nodes_errors_name_the_function_called(who, tmp_path):
     if who == "draw_graph":
         draw = draw_graph
     else:
+
         def draw(root, **options):
             return save_explorer(root, tmp_path / "page.html", **options)
+
     draw(v, max_nodes=1)  # one Value: exactly at the limit
     for bad in (0, True, 1.5):
         with pytest.raises(ValueError, match=rf"^{who}: max_nodes must be a positive int or None, got {bad!r}$"):

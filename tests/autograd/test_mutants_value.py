@@ -46,8 +46,11 @@ class Tripwire(Value):
 def test_a_bad_operand_on_either_side_names_the_op_the_operand_and_the_value(op):
     v = Value(1.5, label="w")
     apply = {
-        "+": (lambda a, b: a + b), "-": (lambda a, b: a - b), "*": (lambda a, b: a * b),
-        "/": (lambda a, b: a / b), "**": (lambda a, b: a**b),
+        "+": (lambda a, b: a + b),
+        "-": (lambda a, b: a - b),
+        "*": (lambda a, b: a * b),
+        "/": (lambda a, b: a / b),
+        "**": (lambda a, b: a**b),
     }[op]
     expected = f"{op}: unsupported operand 'x' of type str with Value 1.5 (label 'w'); use a Value, an int or a float"
     if op != "**":  # v ** "x" is an exponent error, tested in test_value_errors.py
@@ -182,11 +185,11 @@ def assert_no_node_half_done(y: Value, nodes: list[Value], before: list[float], 
     """After an interrupted pass each .grad is as it was or has its whole gradient, never a part of it;
     and nothing is left marked: the next pass adds exactly the gradients."""
     after = [n.grad for n in nodes]
-    for node, old, new, d in zip(nodes, before, after, full):
+    for node, old, new, d in zip(nodes, before, after, full, strict=True):
         assert new in (old, old + d), f"{node.label or node.op}: {old} -> {new}, gradient {d}"
-    assert after != [old + d for old, d in zip(before, full)], "the pass was not interrupted"
+    assert after != [old + d for old, d in zip(before, full, strict=True)], "the pass was not interrupted"
     y.backward()
-    assert [n.grad - g for n, g in zip(nodes, after)] == full
+    assert [n.grad - g for n, g in zip(nodes, after, strict=True)] == full
 
 
 @pytest.mark.parametrize("when", ["any", "nonzero"])  # while finding the nodes; while sending gradients back
@@ -197,7 +200,7 @@ def test_an_interrupted_backward_leaves_no_node_half_done(when):
     with pytest.raises(KeyboardInterrupt):
         y.backward()
     assert t.armed is None  # it did trip
-    a, b, c, t, ab, ct, _ = nodes
+    a, b, c, t, _ab, _ct, _ = nodes
     assert_no_node_half_done(y, nodes, before, [b.data, a.data, t.data, c.data, 1.0, 1.0, 1.0])
 
 

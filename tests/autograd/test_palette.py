@@ -33,9 +33,12 @@ def lab(colour: str | tuple[int, int, int], seen_by: str) -> tuple[float, float,
         return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
 
     lin = [linear(c) for c in rgb(colour)]
-    r, g, b = (min(max(sum(m * c for m, c in zip(row, lin)), 0.0), 1.0) for row in SIMULATIONS[seen_by])
-    x, y, z = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047, 0.2126 * r + 0.7152 * g + 0.0722 * b, (
-        0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+    r, g, b = (min(max(sum(m * c for m, c in zip(row, lin, strict=True)), 0.0), 1.0) for row in SIMULATIONS[seen_by])
+    x, y, z = (
+        (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047,
+        0.2126 * r + 0.7152 * g + 0.0722 * b,
+        (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883,
+    )
 
     def f(t: float) -> float:
         return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116

@@ -11,8 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from autograd import GraphTooLargeError, Value, draw_graph, group, palette, save_graph, save_graph_steps
-from autograd import topological_order
+from autograd import (
+    GraphTooLargeError,
+    Value,
+    draw_graph,
+    group,
+    palette,
+    save_graph,
+    save_graph_steps,
+    topological_order,
+)
 from autograd.groups import find_groups
 from autograd.render import format_field
 from nn import MLP
@@ -50,7 +58,7 @@ def cluster_block(source: str, index: int) -> str:
     (start,) = [n for n, ln in enumerate(lines) if ln.strip() == f"subgraph cluster_g{index} {{"]
     indent = lines[start][: len(lines[start]) - len(lines[start].lstrip())]
     end = next(n for n in range(start + 1, len(lines)) if lines[n] == indent + "}")
-    return "\n".join(lines[start:end + 1])
+    return "\n".join(lines[start : end + 1])
 
 
 def node_line(source: str, name: str) -> str:
@@ -72,7 +80,7 @@ def test_collapsed_mlp_png_is_readable_and_svg_shows_each_neurons_name_and_gradi
     subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
     width, height = png_size((tmp_path / "mlp.png").read_bytes())
     assert max(width, height) <= 2500 and min(width, height) >= 400
-    loss, model = mlp_loss()  # the same graph again, here
+    loss, _ = mlp_loss()  # the same graph again, here
     order = topological_order(loss)
     groups = find_groups(order)
     texts = svg_texts((tmp_path / "mlp.svg").read_text(encoding="utf-8"))
@@ -88,12 +96,14 @@ def test_collapsed_mlp_png_is_readable_and_svg_shows_each_neurons_name_and_gradi
         params = [order[p] for p in g.params]
         assert all(p.label.startswith(g.name + ".") for p in params)
         if len(params) <= 3:  # listed one by one
-            listed = ", ".join(f"{p.label[len(g.name) + 1:]} {format_field(p.grad, 4)}" for p in params)
+            listed = ", ".join(f"{p.label[len(g.name) + 1 :]} {format_field(p.grad, 4)}" for p in params)
             assert lines[4] == f"param grads: {listed}"
         else:  # the largest only
             big = max(params, key=lambda p: abs(p.grad))
-            assert lines[4] == (f"{len(params)} params, largest |grad| {format_field(abs(big.grad), 4)} "
-                                f"({big.label[len(g.name) + 1:]})")
+            assert lines[4] == (
+                f"{len(params)} params, largest |grad| {format_field(abs(big.grad), 4)} "
+                f"({big.label[len(g.name) + 1 :]})"
+            )
     # no op of a neuron is drawn on its own; the loss's ops are
     members = {i for g in neurons for i in g.members}
     assert not any(f"v{i}" in texts or f"op{i}" in texts for i in members)
@@ -107,14 +117,15 @@ def test_collapsed_mlp_png_is_readable_and_svg_shows_each_neurons_name_and_gradi
     box_edges = re.findall(r"\tg(\d+) -> g(\d+) \[", source)
     pairs = {(groups[int(a)].name, groups[int(b)].name) for a, b in box_edges}
     assert pairs == {(f"L0.N{i}", f"L1.N{j}") for i in range(16) for j in range(16)} | {
-        (f"L1.N{i}", "L2.N0") for i in range(16)}
+        (f"L1.N{i}", "L2.N0") for i in range(16)
+    }
     # plus L2.N0 -> the difference, the constant 1 -> the difference, the difference -> the square
     assert len(box_edges) == len(pairs) == len(edges) - 3
     assert f"g{by_name['L2.N0'].index} -> op" in source
 
 
 def test_collapsed_box_dot_text_and_colours():
-    loss, model = mlp_loss([2, 1])
+    loss, _ = mlp_loss([2, 1])
     order = topological_order(loss)
     groups = find_groups(order)
     source = draw_graph(loss, collapse="neuron").source
@@ -155,7 +166,7 @@ def test_collapse_by_layer():
 
 
 def test_full_graph_draws_each_neuron_as_a_labelled_cluster(tmp_path):
-    loss, model = mlp_loss([4, 4, 1])
+    loss, _ = mlp_loss([4, 4, 1])
     order = topological_order(loss)
     groups = find_groups(order)
     source = draw_graph(loss).source
@@ -186,9 +197,12 @@ def test_own_groups_collapse_to_boxes():
     source = draw_graph(y, collapse="neuron").source
     line = node_line(source, "g0")
     assert "<B>softmax</B>" in line and "2 outputs, largest |grad|:" in line
-    assert re.findall(r"\t(\S+) -> (\S+) \[", source) == [("v0", "g0"), ("g0", f"op{len(order) - 1}"),
-                                                           ("g0", f"op{len(order) - 1}"), (f"op{len(order) - 1}",
-                                                                                            f"v{len(order) - 1}")]
+    assert re.findall(r"\t(\S+) -> (\S+) \[", source) == [
+        ("v0", "g0"),
+        ("g0", f"op{len(order) - 1}"),
+        ("g0", f"op{len(order) - 1}"),
+        (f"op{len(order) - 1}", f"v{len(order) - 1}"),
+    ]
     assert draw_graph(y, collapse="layer").source == source  # no layer: the same
 
 
@@ -207,7 +221,7 @@ def test_parameters_used_outside_a_box_are_drawn_again_there():
 
 
 def test_highlight_and_steps_in_a_collapsed_view(tmp_path):
-    loss, model = mlp_loss([2, 1])
+    loss, _ = mlp_loss([2, 1])
     order = topological_order(loss)
     groups = find_groups(order)
     neuron = groups[1]

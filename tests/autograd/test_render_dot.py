@@ -15,8 +15,10 @@ HEADER = (
     "\tnode [fontname=Helvetica fontsize=11 shape=record]\n"
     f'\tedge [arrowsize=0.7 color="{palette.EDGE}"]\n'
 )
-OP = (f'fillcolor="{palette.OP_FILL}" fontsize=10 height=0 id=op{{i}} margin="0.06,0.02" shape=ellipse '
-      "style=filled width=0")
+OP = (
+    f'fillcolor="{palette.OP_FILL}" fontsize=10 height=0 id=op{{i}} margin="0.06,0.02" shape=ellipse '
+    "style=filled width=0"
+)
 
 
 def role(name: str) -> str:
@@ -83,7 +85,7 @@ def neuron(x1: float = 2.0, x2: float = 0.0) -> tuple[Value, list[Value]]:
     n.label = "n"
     o = n.tanh()
     o.label = "o"
-    return o, ws + [b]
+    return o, [*ws, b]
 
 
 def test_same_graph_same_source_byte_for_byte():
@@ -169,7 +171,7 @@ def test_labels_with_metacharacters_are_escaped():
     label = 'we{i}|rd <x> "q" back\\slash & two  sp'
     v = Value(1.0, label=label)
     line = node_line(draw_graph(v).source, "v0")
-    expected = r'we\{i\}\|rd\ \<x\>\ \"q\"\ back\\slash\ &amp;\ two\ \ sp'
+    expected = r"we\{i\}\|rd\ \<x\>\ \"q\"\ back\\slash\ &amp;\ two\ \ sp"
     assert line.startswith(f'\tv0 [label="{{{expected}|data 1.0000|grad 0.0000}}"')
     newline = Value(1.0, label="two\nlines\x01")
     assert r'label="{two\nlines\\x01|' in draw_graph(newline).source
@@ -283,7 +285,7 @@ def test_grads_override_and_highlight():
     y.label = "y"
     steps = trace_backward(y)
     source = draw_graph(y, grads=[2.0, 1.0], highlight=steps[1], title="half way").source
-    assert '{a|data 3.0000|grad 2.0000}' in source and '{y|data 9.0000|grad 1.0000}' in source
+    assert "{a|data 3.0000|grad 2.0000}" in source and "{y|data 9.0000|grad 1.0000}" in source
     assert "\tv0 -> op1 [id=e1_0]\n" in source
     assert f'\tv0 -> op1 [color="{palette.CURRENT}" id=e1_1 penwidth=3]\n' in source
     assert f'color="{palette.CURRENT}"' in node_line(source, "op1")
@@ -299,5 +301,5 @@ def test_grads_override_and_highlight():
 
 
 def test_not_a_value():
-    with pytest.raises(TypeError, match="draw_graph: expected a Value as root, got 1.5"):
+    with pytest.raises(TypeError, match=r"draw_graph: expected a Value as root, got 1\.5"):
         draw_graph(1.5)  # type: ignore[arg-type]

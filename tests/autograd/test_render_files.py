@@ -32,8 +32,8 @@ def mlp_loss() -> tuple[Value, list[Value]]:
     def neuron(xs: list[Value], name: str) -> Value:
         ws = [Value(rng.uniform(-1, 1), label=f"{name}.w{k}") for k in range(len(xs))]
         b = Value(rng.uniform(-1, 1), label=f"{name}.b")
-        params.extend(ws + [b])
-        return sum((w * x for w, x in zip(ws, xs)), b).tanh()
+        params.extend([*ws, b])
+        return sum((w * x for w, x in zip(ws, xs, strict=True)), b).tanh()
 
     xs = [Value(0.5, label="x0"), Value(-1.5, label="x1")]
     hidden = [neuron(xs, f"h{j}") for j in range(4)]
@@ -166,7 +166,7 @@ def test_without_dot_the_source_still_saves(no_dot):
 def test_without_dot_steps_change_nothing(no_dot):
     a = Value(2.0, label="a")
     y = a * a
-    with pytest.raises(GraphvizNotFoundError, match="save_graph_steps: .*brew install graphviz"):
+    with pytest.raises(GraphvizNotFoundError, match=r"save_graph_steps: .*brew install graphviz"):
         save_graph_steps(y, no_dot / "steps", format="png")
     assert (a.grad, y.grad) == (0.0, 0.0)  # the backward pass did not run
     assert not (no_dot / "steps").exists()

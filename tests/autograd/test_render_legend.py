@@ -64,7 +64,7 @@ def test_log_scale_legend_in_the_svg(tmp_path):
     polygon_fills = re.findall(r'<polygon fill="(#[0-9a-f]{6})"', svg)
     assert all(fill in polygon_fills for fill in fills if fill != "#ffffff")
     # the colours strengthen outward from 0 on both sides: lightness falls as |grad| grows
-    strength = [sum(int(f[k:k + 2], 16) for k in (1, 3, 5)) for f in fills]
+    strength = [sum(int(f[k : k + 2], 16) for k in (1, 3, 5)) for f in fills]
     assert strength[:5] == sorted(strength[:5]) and strength[4:] == sorted(strength[4:], reverse=True)
     linear = draw_graph(y, color_by_grad=True, color_scale="linear").source
     assert ">grad (linear scale):<" in linear and len(swatches(linear)) == len(swatches(source)) - 4

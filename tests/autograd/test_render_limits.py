@@ -15,8 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from autograd import GraphvizError, GraphvizTimeoutError, Value, draw_graph, group, palette, save_graph
-from autograd import topological_order
+from autograd import (
+    GraphvizError,
+    GraphvizTimeoutError,
+    Value,
+    draw_graph,
+    group,
+    palette,
+    save_graph,
+    topological_order,
+)
 from autograd.dot import run_dot
 from autograd.render import MAX_LABEL
 
@@ -75,8 +83,9 @@ def wait_until(condition, seconds: float) -> bool:
     return condition()
 
 
-@pytest.mark.parametrize("kind, n", [("sum", 80), ("sum", 100), ("sum", 500), ("rnn", 100), ("rnn", 500),
-                                     ("fan", 250), ("fan", 500)])
+@pytest.mark.parametrize(
+    "kind, n", [("sum", 80), ("sum", 100), ("sum", 500), ("rnn", 100), ("rnn", 500), ("fan", 250), ("fan", 500)]
+)
 def test_shared_inputs_render_in_seconds(tmp_path, kind, n):
     # 80 Values of `y = y + a` took dot 108 s when a was drawn once; 100 took over 10 minutes
     script = textwrap.dedent(f"""
@@ -114,8 +123,9 @@ def test_copies_of_a_much_used_leaf_keep_every_id():
     source = draw_graph(y).source
     lines = source.splitlines()
     leaf = f'color="{palette.ROLE_BORDER["leaf"]}" fillcolor="{palette.ROLE_FILL["leaf"]}"'
-    assert [ln for ln in lines if ln.startswith("\tv0 [")] == [f'\tv0 [label="{{a|data 1.0000|grad 80.0000}}" '
-                                                               f"{leaf} id=v0 style=filled]"]
+    assert [ln for ln in lines if ln.startswith("\tv0 [")] == [
+        f'\tv0 [label="{{a|data 1.0000|grad 80.0000}}" {leaf} id=v0 style=filled]'
+    ]
     copies = [ln for ln in lines if ln.startswith("\tv0_u") and " -> " not in ln]
     assert len(copies) >= 10
     for n, line in enumerate(copies, 1):
@@ -145,8 +155,12 @@ def test_dot_gets_a_time_limit_and_is_killed_at_it(monkeypatch):
     with pytest.raises(GraphvizTimeoutError) as info:
         run_dot(slow_source(), "svg", timeout=1, who="save_graph", target="big.svg")
     message = str(info.value)
-    for part in ("save_graph: `dot` took longer than 1 s on 'big.svg' and was stopped", "max_nodes",
-                 'collapse="neuron"', "timeout=None"):
+    for part in (
+        "save_graph: `dot` took longer than 1 s on 'big.svg' and was stopped",
+        "max_nodes",
+        'collapse="neuron"',
+        "timeout=None",
+    ):
         assert part in message
     assert isinstance(info.value, GraphvizError) and isinstance(info.value, RuntimeError)
     assert dots_with(marker) == []  # killed and reaped before the error was raised
@@ -199,7 +213,7 @@ def test_dot_dies_when_python_is_killed_outright():
         assert wait_until(lambda: dots_with(marker), 30), "dot never started"
         (pid,) = dots_with(marker)
         stat = Path(f"/proc/{pid}/stat").read_text()
-        assert int(stat[stat.rindex(")") + 2:].split()[1]) == child.pid  # the dot of that Python
+        assert int(stat[stat.rindex(")") + 2 :].split()[1]) == child.pid  # the dot of that Python
         os.kill(child.pid, signal.SIGKILL)
         child.wait(timeout=10)
         assert wait_until(lambda: not dots_with(marker), 10), "dot outlived the Python that started it"
@@ -213,7 +227,7 @@ def test_dot_dies_when_python_is_killed_outright():
 def test_dot_failures_are_our_error_with_its_message():
     with pytest.raises(GraphvizError, match=r"run_dot: `dot` failed \(exit status 1\): .*syntax error in line 1"):
         run_dot("digraph { a -> }", "svg")
-    with pytest.raises(GraphvizError, match='`dot` failed on \'x.nope\' .*Format: "nope" not recognized'):
+    with pytest.raises(GraphvizError, match=r"`dot` failed on 'x\.nope' .*Format: \"nope\" not recognized"):
         run_dot("digraph { a }", "nope", target="x.nope")
 
 

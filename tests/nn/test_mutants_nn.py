@@ -57,8 +57,11 @@ def test_check_number_bounds(kwargs, accepted, rejected, bound):
         (lambda: Neuron(2, fan_out=0), ValueError, "Neuron: fan_out must be a positive int, got 0"),
         (lambda: Neuron(2, activation="gelu"), ValueError, "Neuron: unknown activation 'gelu'"),
         (lambda: Neuron(2, init="bogus"), ValueError, "Neuron: unknown init 'bogus'"),
-        (lambda: Neuron(2, seed="s"), TypeError, "Neuron: seed must be an int, None (fresh randomness) or a "
-                                                 "random.Random, got 's' of type str"),
+        (
+            lambda: Neuron(2, seed="s"),
+            TypeError,
+            "Neuron: seed must be an int, None (fresh randomness) or a random.Random, got 's' of type str",
+        ),
         (lambda: Layer(0, 1), ValueError, "Layer: nin must be a positive int, got 0"),
         (lambda: Layer(1, 0), ValueError, "Layer: nout must be a positive int, got 0"),
         (lambda: Layer(1, 1, activation="gelu"), ValueError, "Layer: unknown activation 'gelu'"),
@@ -121,8 +124,9 @@ def test_load_state_dict_lists_at_most_ten_names_of_each_kind():
     model = Twelve()
     with pytest.raises(ValueError) as info:
         model.load_state_dict({})
-    assert str(info.value).endswith("missing (12): 'w.0', 'w.1', 'w.2', 'w.3', 'w.4', 'w.5', 'w.6', 'w.7', "
-                                    "'w.8', 'w.9', ... and 2 more")
+    assert str(info.value).endswith(
+        "missing (12): 'w.0', 'w.1', 'w.2', 'w.3', 'w.4', 'w.5', 'w.6', 'w.7', 'w.8', 'w.9', ... and 2 more"
+    )
     with pytest.raises(ValueError) as info:
         model.load_state_dict({f"w.{i}": 1.0 for i in range(2, 12)})
     assert str(info.value).endswith("missing (2): 'w.0', 'w.1'")
@@ -133,8 +137,11 @@ def test_load_state_dict_lists_at_most_ten_names_of_each_kind():
     with pytest.raises(ValueError) as info:
         model.load_state_dict({f"w.{i}": 1.0 for i in range(11)} | {"w.11": "z"})
     assert str(info.value).endswith("not a number (1): 'w.11' = 'z' (str)")
-    with pytest.raises(TypeError, match=r"^Twelve\.load_state_dict: expected a dict of parameter name -> number, "
-                                        r"got list$"):
+    with pytest.raises(
+        TypeError,
+        match=r"^Twelve\.load_state_dict: expected a dict of parameter name -> number, "
+        r"got list$",
+    ):
         model.load_state_dict([])
 
 
@@ -189,9 +196,14 @@ def test_adams_default_rate_is_a_thousandth():
     assert w.data == pytest.approx(1.0 - 1e-3, abs=1e-10)  # the first step moves by lr * g / (|g| + eps)
 
 
-@pytest.mark.parametrize("betas, name, value", [((1.0, 0.9), "beta1 (betas[0])", 1.0),
-                                                ((0.9, 1.0), "beta2 (betas[1])", 1.0),
-                                                ((0.9, 1.5), "beta2 (betas[1])", 1.5)])
+@pytest.mark.parametrize(
+    "betas, name, value",
+    [
+        ((1.0, 0.9), "beta1 (betas[0])", 1.0),
+        ((0.9, 1.0), "beta2 (betas[1])", 1.0),
+        ((0.9, 1.5), "beta2 (betas[1])", 1.5),
+    ],
+)
 def test_adams_betas_are_below_one(betas, name, value):
     with pytest.raises(ValueError) as info:
         Adam([Value(1.0)], betas=betas)
@@ -203,8 +215,11 @@ def test_adams_betas_are_below_one(betas, name, value):
 
 @pytest.mark.parametrize(
     "loss, a_name, b_name",
-    [(mse_loss, "predictions", "targets"), (binary_cross_entropy, "predictions", "targets"),
-     (hinge_loss, "scores", "labels")],
+    [
+        (mse_loss, "predictions", "targets"),
+        (binary_cross_entropy, "predictions", "targets"),
+        (hinge_loss, "scores", "labels"),
+    ],
 )
 def test_pair_errors_name_the_loss_and_both_lists(loss, a_name, b_name):
     who = loss.__name__

@@ -1,5 +1,6 @@
 """Neuron, Layer, MLP: seeded initialisation, forward values, errors, gradcheck, the graph built."""
 
+import itertools
 import math
 import random
 import statistics
@@ -126,7 +127,7 @@ def test_default_init_follows_the_activation():
 
 # ------------------------------------------------------------------- forward
 def set_neuron(neuron, w, b):
-    for p, x in zip(neuron.w, w):
+    for p, x in zip(neuron.w, w, strict=True):
         p.data = x
     neuron.b.data = b
 
@@ -192,7 +193,11 @@ def test_inputs_in_other_shapes():
 def test_attributes_are_readable_and_read_only():
     model = MLP(3, [4, 2], activation="relu", output_activation="sigmoid", seed=0, init="he")
     assert (model.nin, model.nouts, model.activation, model.output_activation, model.init) == (
-        3, [4, 2], "relu", "sigmoid", "he"
+        3,
+        [4, 2],
+        "relu",
+        "sigmoid",
+        "he",
     )
     layer = model.layers[0]
     assert (layer.nin, layer.nout, layer.activation, layer.init) == (3, 4, "relu", "he")
@@ -226,7 +231,7 @@ def test_unknown_activation_lists_the_known_ones(make):
 
 
 def test_unknown_init():
-    with pytest.raises(ValueError, match="unknown init 'kaiming'.*'xavier', 'he', 'uniform', 'uniform01'"):
+    with pytest.raises(ValueError, match=r"unknown init 'kaiming'.*'xavier', 'he', 'uniform', 'uniform01'"):
         MLP(2, [2, 1], init="kaiming")
     with pytest.raises(ValueError, match="unknown init"):
         Neuron(2, init="normal")
@@ -267,7 +272,7 @@ def test_wrong_input_length_names_expected_and_got(model):
 
 @pytest.mark.parametrize("bad", [[1.0, "2", 3.0], [1.0, None, 3.0], [True, 1.0, 2.0], [[1.0], 2.0, 3.0]])
 def test_wrong_input_types(bad):
-    with pytest.raises(TypeError, match="MLP: input [01] is .*expected a Value or a float"):
+    with pytest.raises(TypeError, match=r"MLP: input [01] is .*expected a Value or a float"):
         MLP(3, [2, 1], seed=0)(bad)
 
 
@@ -285,7 +290,7 @@ def pre_activations(model, xs):
     for x in xs:
         x = [v.data for v in x]
         for layer in model.layers:
-            s = [n.b.data + sum(w.data * xi for w, xi in zip(n.w, x)) for n in layer.neurons]
+            s = [n.b.data + sum(w.data * xi for w, xi in zip(n.w, x, strict=True)) for n in layer.neurons]
             sums += s
             x = [max(v, 0.0) for v in s]
     return sums
@@ -326,11 +331,11 @@ def test_neuron_gradient_by_hand():
 # ------------------------------------------------------- no hidden overhead
 def plain_forward(params, acts, x):
     """The network written with plain Values: per neuron b + w0*x0 + w1*x1 ..., then the activation."""
-    for layer, act in zip(params, acts):
+    for layer, act in zip(params, acts, strict=True):
         out = []
         for w, b in layer:
             s = b
-            for wi, xi in zip(w, x):
+            for wi, xi in zip(w, x, strict=True):
                 s = s + wi * xi
             out.append(s if act == "linear" else getattr(s, act)())
         x = out
@@ -357,8 +362,8 @@ def test_mlp_builds_the_same_graph_as_plain_values(act):
     assert shape(out) == shape(expected)
 
     # and the count by the formula in nn.layers: per neuron 2*nin op nodes, +1 for an activation
-    sizes = [nin] + nouts
-    ops = sum(n_out * (2 * n_in + (act != "linear")) for n_in, n_out in zip(sizes, sizes[1:]))
+    sizes = [nin, *nouts]
+    ops = sum(n_out * (2 * n_in + (act != "linear")) for n_in, n_out in itertools.pairwise(sizes))
     leaves = nin + len(model.parameters())
     nodes = topological_order(out)
     assert len(nodes) == ops + leaves

@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PYTHON_SCRIPTS = sorted(
-    p for p in (ROOT / "scripts").rglob("*.py") if 'if __name__ == "__main__"' in p.read_text()
-)
+PYTHON_SCRIPTS = sorted(p for p in (ROOT / "scripts").rglob("*.py") if 'if __name__ == "__main__"' in p.read_text())
 SKIPPED_DIRS = {".git", ".venv", ".hypothesis", ".pytest_cache", "__pycache__", "mutants"}  # tools' own
 
 
@@ -29,14 +27,19 @@ def snapshot(root: Path) -> dict[str, int]:
 
 def run_help(command: list[str], cwd: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")  # so any new file would be the script's own
-    return subprocess.run(command + ["--help"], cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run([*command, "--help"], cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
 
 
 def test_every_script_is_covered():
     names = {p.relative_to(ROOT).as_posix() for p in PYTHON_SCRIPTS}
-    assert names == {"scripts/make_images.py", "scripts/mutation_score.py", "scripts/xor_seeds.py",
-                     "scripts/images/demo_images.py",
-                     "scripts/images/explorer.py", "scripts/images/graph.py"}
+    assert names == {
+        "scripts/make_images.py",
+        "scripts/mutation_score.py",
+        "scripts/xor_seeds.py",
+        "scripts/images/demo_images.py",
+        "scripts/images/explorer.py",
+        "scripts/images/graph.py",
+    }
 
 
 @pytest.mark.parametrize("script", PYTHON_SCRIPTS, ids=lambda p: p.relative_to(ROOT).as_posix())
