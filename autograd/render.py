@@ -16,6 +16,7 @@ import html
 import math
 import os
 from collections.abc import Iterable, Sequence
+from numbers import Real
 from pathlib import Path
 from typing import Any, cast
 
@@ -709,7 +710,14 @@ def _param_positions(params: object, order: list[Value]) -> set[int]:
 
 
 def _checked_grads(grads: Sequence[float], count: int) -> list[float]:
-    shown = [float(g) for g in grads]
+    """``grads`` as floats, one per Value, or an error naming the first one that is not a number."""
+    if isinstance(grads, (str, bytes)) or not isinstance(grads, Iterable):
+        raise TypeError(f"draw_graph: grads must be a list of numbers, one per Value, got {grads!r}")
+    shown: list[float] = []
+    for n, g in enumerate(grads):
+        if isinstance(g, bool) or not isinstance(g, Real):
+            raise TypeError(f"draw_graph: grads[{n}] is {g!r} of type {type(g).__name__}, not a number")
+        shown.append(float(g))
     if len(shown) != count:
         raise ValueError(
             f"draw_graph: grads has {len(shown)} numbers but the graph has {count} Values; "

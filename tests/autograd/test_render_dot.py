@@ -303,3 +303,19 @@ def test_grads_override_and_highlight():
 def test_not_a_value():
     with pytest.raises(TypeError, match=r"draw_graph: expected a Value as root, got 1\.5"):
         draw_graph(1.5)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "grads, message",
+    [
+        (["x", "y"], r"draw_graph: grads\[0\] is 'x' of type str, not a number"),
+        ([1.0, None], r"draw_graph: grads\[1\] is None of type NoneType, not a number"),
+        ([True, 1.0], r"draw_graph: grads\[0\] is True of type bool, not a number"),
+        ("ab", r"draw_graph: grads must be a list of numbers, one per Value, got 'ab'"),
+        (5, r"draw_graph: grads must be a list of numbers, one per Value, got 5"),
+    ],
+)
+def test_grads_that_are_not_numbers_are_named(grads, message):
+    x = Value(2.0, label="x")
+    with pytest.raises(TypeError, match=message):
+        draw_graph(x * 1.0, grads=grads)
