@@ -1,151 +1,328 @@
 "use strict";
-// The backprop explorer: shows a backward pass one step (one edge of the graph) at a time.
-// Position p means "steps 1..p are done"; 0 is the start, where only the output's gradient (1) is known.
+// The backprop explorer: a forward pass (when asked for) and a backward pass, one op or one edge at a time.
+// Position p > 0 means "backward steps 1..p are done"; 0 is the start of the backward pass, where only the
+// output's gradient (1) is known; p < 0 are the forward pass's steps, -F being "nothing computed yet".
 // Every text comes from the JSON data block and is set with textContent: labels are never markup.
+// Each number was written by Python in the boxes' format, with "=" only where the arithmetic holds as shown.
 (function () {
   const data = JSON.parse(document.getElementById("explorer-data").textContent);
+  const nodes = data.nodes;
   const steps = data.steps;
-  const last = steps.length;
+  const root = data.root;
   const byId = (id) => document.getElementById(id);
-  const ui = {
-    reset: byId("reset"), back: byId("back"), play: byId("play"), forward: byId("forward"),
-    slider: byId("slider"), position: byId("position"), speed: byId("speed"), zoom: byId("zoom"),
-    graph: byId("graph"), arith: byId("arith"), local: byId("local"), upstream: byId("upstream"),
-    after: byId("after"), list: byId("step-list"),
-  };
+  document.body.classList.remove("nojs");
+  const ui = {};
+  ["reset", "back", "play", "forward", "slider", "position", "more", "mode", "with-forward", "show-constants",
+    "speed", "zoom", "find", "list-toggle", "step", "where", "local", "local-what", "chain", "chain-what", "sum",
+    "sum-what", "note", "practice", "question", "answer", "hint", "reveal", "feedback", "graph", "step-list",
+    "names", "key"].forEach((id) => { ui[id.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = byId(id); });
 
-  // The graph's parts, found by the ids draw_graph gives them: value node v{i}, op node op{i},
-  // edge op{i} -> v{i} o{i}, edge of argument k of node i e{i}_{k}. Missing ones are skipped.
-  const valueNodes = data.nodes.map((_, i) => byId("v" + i));
-  const opNodes = data.nodes.map((_, i) => byId("op" + i));
-  const outEdges = data.nodes.map((_, i) => byId("o" + i));
-  const stepEdges = steps.map((s) => byId(s.edge));
-  const gradTexts = valueNodes.map(gradText);
-  const rootName = data.nodes[data.root].name;
-  // Hovering a value node shows its name (Graphviz put the node id, v{i}, in its <title>).
-  valueNodes.forEach((node, i) => {
-    const title = node && node.querySelector("title");
-    if (title) title.textContent = data.nodes[i].name;
+  // The graph's parts, by the ids draw_graph gives them: value node v{i}, op node op{i}, edge op{i} -> v{i} o{i},
+  // edge of argument k into op{i} e{i}_{k}. A record's last two texts are its "data" and "grad" fields.
+  const valueEls = nodes.map((_, i) => byId("v" + i));
+  const opEls = nodes.map((_, i) => byId("op" + i));
+  const outEdges = nodes.map((_, i) => byId("o" + i));
+  const stepEdges = steps.map((s) => byId("e" + s.node + "_" + s.arg));
+  const fields = valueEls.map((el) => (el ? Array.from(el.querySelectorAll("text")) : []));
+  const dataTexts = fields.map((t) => (t.length >= 2 ? t[t.length - 2] : null));
+  const gradTexts = fields.map((t) => (t.length >= 1 ? t[t.length - 1] : null));
+  valueEls.forEach((el, i) => { // hovering a box shows its name (Graphviz put the id v{i} in its <title>)
+    const title = el && el.querySelector("title");
+    if (title) title.textContent = nodes[i].name;
   });
 
-  // The record field that reads "grad ...": the last one, as a label could start with "grad " too.
-  function gradText(node) {
-    let found = null;
-    if (node) {
-      for (const t of node.querySelectorAll("text")) {
-        if (t.textContent.startsWith("grad ")) found = t;
-      }
-    }
-    return found;
+  // Replayed once: the gradient each step's receiver held before it, and when each node is first reached.
+  const before = new Array(steps.length);
+  const firstInto = nodes.map(() => Infinity);
+  const lastInto = nodes.map(() => -1);
+  const firstFrom = nodes.map(() => Infinity);
+  const edgesOf = nodes.map(() => []);
+  {
+    const g = nodes.map((_, i) => (i === root ? data.one : data.zero));
+    steps.forEach((s, n) => {
+      before[n] = g[s.parent];
+      g[s.parent] = s.grad;
+      firstInto[s.parent] = Math.min(firstInto[s.parent], n);
+      lastInto[s.parent] = n;
+      firstFrom[s.node] = Math.min(firstFrom[s.node], n);
+      edgesOf[s.node].push(n);
+    });
   }
+  const computes = []; // the forward pass: every node made by an op, inputs first
+  nodes.forEach((node, i) => { if (node.f) computes.push(i); });
+  const forwardRank = nodes.map(() => -1);
+  computes.forEach((i, r) => { forwardRank[i] = r; });
+  const F = computes.length;
 
-  function mark(element, classes) {
-    if (!element) return;
-    for (const name in classes) element.classList.toggle(name, Boolean(classes[name]));
-  }
-
-  const items = steps.map((s, p) => {
-    const li = document.createElement("li");
-    li.textContent = s.text;
-    li.addEventListener("click", () => { pause(); show(p + 1); });
-    ui.list.appendChild(li);
-    return li;
-  });
-
+  // The steps a reader sees: one per edge, or with the steps into constants folded into a neighbour.
+  const everyStep = steps.map((_, n) => [n, n + 1, n]);
+  const canFold = data.groups !== null && data.groups.length < steps.length;
+  let groups = canFold ? data.groups : everyStep;
+  let withForward = false;
   let position = 0;
+  let asking = false; // practice: the next step is highlighted and its gradient asked for
+  const score = { asked: 0, right: 0, tries: 0 };
 
-  function show(target) {
-    position = Math.max(0, Math.min(last, target));
-    const grads = data.nodes.map(() => data.zero);
-    grads[data.root] = data.one;
-    const reached = data.nodes.map((_, i) => i === data.root);
-    const sent = data.nodes.map(() => false);
-    for (let p = 0; p < position; p++) {
-      const s = steps[p];
-      grads[s.parent] = s.grad;
-      reached[s.parent] = true;
-      sent[s.node] = true;
-    }
-    const current = position > 0 ? steps[position - 1] : null;
-    const isNode = (i) => current !== null && current.node === i;
-    data.nodes.forEach((_, i) => {
-      if (gradTexts[i]) {
-        gradTexts[i].textContent = "grad " + grads[i];
-        gradTexts[i].classList.toggle("grad-changed", current !== null && current.parent === i);
+  const last = () => groups.length;
+  const first = () => (withForward ? -F : 0);
+  const rawOf = (p) => (p > 0 ? groups[p - 1][1] : 0); // how many edges are done at position p
+  const rootName = nodes[root].name;
+
+  // --- small helpers that touch the page only when something changed
+  function setClasses(el, flags) {
+    if (!el) return;
+    let key = "";
+    for (const name in flags) if (flags[name]) key += name + " ";
+    if (el.explorerKey === key) return;
+    for (const name in flags) el.classList.toggle(name, Boolean(flags[name]));
+    el.explorerKey = key;
+  }
+  function setText(el, text) {
+    if (el && el.explorerText !== text) { el.textContent = text; el.explorerText = text; }
+  }
+  // Text and node names: a token is a string, or the position of a node whose name goes there.
+  function write(el, tokens, marks) {
+    el.textContent = "";
+    for (const t of tokens) {
+      if (typeof t === "number") {
+        const span = document.createElement("span");
+        span.className = "name" + (marks && marks[t] ? " " + marks[t] : "");
+        span.textContent = nodes[t].name;
+        span.dataset.node = String(t);
+        el.appendChild(span);
+      } else if (t !== null && typeof t === "object") {
+        const span = document.createElement("span");
+        span.className = "calc";
+        span.textContent = t.calc;
+        el.appendChild(span);
+      } else {
+        el.appendChild(document.createTextNode(t));
       }
-      mark(valueNodes[i], {
-        dim: !reached[i],
-        sending: isNode(i),
-        receiving: current !== null && current.parent === i,
+    }
+  }
+  const calc = (text) => ({ calc: text });
+  const PARTIAL = "\u2202";
+
+  // Receiving nodes get a double border: two copies of the box outline, shown only while it receives.
+  function ring(el) {
+    if (!el || el.explorerRing) return;
+    const base = el.querySelector("polygon");
+    if (!base) return;
+    const outer = base.cloneNode(false), inner = base.cloneNode(false);
+    outer.setAttribute("class", "ring outer");
+    inner.setAttribute("class", "ring inner");
+    base.after(outer, inner);
+    el.explorerRing = true;
+  }
+
+  // --- the picture and the text of one position
+  function render() {
+    const p = position;
+    const raw = rawOf(p);
+    const forwardPhase = withForward && p <= 0; // a forward step is on show (at 0: the last one)
+    const computed = withForward ? F + Math.min(p, 0) : F;
+    const isComputed = (i) => !nodes[i].f || forwardRank[i] < computed;
+    // What this position highlights: a backward step, a forward step, or (practice) the step being asked.
+    let host = -1, group = null, computing = -1;
+    if (asking) { group = groups[p]; host = group[2]; }
+    else if (p > 0) { group = groups[p - 1]; host = group[2]; }
+    else if (forwardPhase && computed > 0) computing = computes[computed - 1];
+    const s = host >= 0 ? steps[host] : null;
+    const marks = {};
+    if (s) {
+      for (const r of s.read || []) marks[r] = "operand";
+      marks[s.node] = "sender";
+      marks[s.parent] = "receiver";
+    } else if (computing >= 0) {
+      for (const e of edgesOf[computing]) marks[steps[e].parent] = "operand";
+      marks[computing] = "receiver";
+    }
+    const changed = new Set();
+    if (group && !asking) for (let n = group[0]; n < group[1]; n++) changed.add(steps[n].parent);
+
+    const grads = nodes.map((_, i) => (i === root ? data.one : data.zero));
+    for (let n = 0; n < raw; n++) grads[steps[n].parent] = steps[n].grad;
+    const showGrads = p >= 0;
+    nodes.forEach((node, i) => {
+      setText(dataTexts[i], "data " + (isComputed(i) ? node.data : "?"));
+      setText(gradTexts[i], "grad " + (showGrads ? grads[i] : "?"));
+      if (gradTexts[i]) gradTexts[i].classList.toggle("changed", changed.has(i));
+      if (dataTexts[i]) dataTexts[i].classList.toggle("changed", i === computing);
+      const reached = i === root || firstInto[i] < raw;
+      const dim = p < 0 ? !isComputed(i) && !marks[i] : !reached && !marks[i] && !forwardPhase;
+      if (marks[i] === "receiver") ring(valueEls[i]);
+      setClasses(valueEls[i], {
+        dim: dim,
+        zero: showGrads && grads[i] === data.zero,
+        sender: marks[i] === "sender",
+        receiver: marks[i] === "receiver",
+        operand: marks[i] === "operand",
       });
-      mark(opNodes[i], { dim: !sent[i], "on-path": isNode(i) });
-      mark(outEdges[i], { dim: !sent[i], "on-path": isNode(i) });
+      if (node.f) {
+        const sent = p < 0 ? isComputed(i) : forwardPhase || firstFrom[i] < raw;
+        const on = (s && s.node === i) || computing === i;
+        setClasses(opEls[i], { dim: !sent && !on, current: on });
+        setClasses(outEdges[i], { dim: !sent && !on, current: computing === i });
+      }
     });
-    stepEdges.forEach((edge, p) => mark(edge, { dim: p >= position, current: p === position - 1 }));
-    items.forEach((li, p) => {
-      li.classList.toggle("done", p < position);
-      li.classList.toggle("current", p === position - 1);
+    stepEdges.forEach((edge, n) => {
+      const node = steps[n].node;
+      const current = n === host || steps[n].node === computing;
+      const done = p < 0 ? isComputed(node) : forwardPhase || n < raw;
+      setClasses(edge, { dim: !done && !current, current: current });
     });
 
-    if (current !== null) {
-      ui.arith.textContent = current.text;
-      ui.local.textContent = current.local;
-      ui.upstream.textContent = current.upstream;
-      ui.after.textContent = current.after + (position === last ? ". Done: every gradient is complete." : "");
+    describe(p, s, group, computing, marks);
+    ui.slider.min = String(first());
+    ui.slider.max = String(last());
+    ui.slider.value = String(p);
+    ui.position.textContent = p < 0 ? "forward " + (F + p) + " / " + F : p + " / " + last();
+    ui.reset.disabled = p === first() && !asking;
+    ui.back.disabled = p === first() && !asking;
+    ui.forward.disabled = p === last();
+    ui.play.disabled = last() === first() || ui.mode.value === "practice";
+    document.body.dataset.position = String(p);
+    document.body.dataset.edge = s && !asking ? "e" + s.node + "_" + s.arg : "";
+    document.body.dataset.asking = asking ? String(p + 1) : "";
+    markList();
+    if (s) reveal([valueEls[s.parent], stepEdges[host], opEls[s.node], valueEls[s.node]]);
+    else if (computing >= 0) reveal([valueEls[computing], opEls[computing], ...edgesOf[computing].map((e) => stepEdges[e])]);
+    else reveal([valueEls[p < 0 && F > 0 ? computes[0] : root]]);
+  }
+
+  // The panel: where we are, the local derivative, local x upstream, old + contribution; then notes.
+  function describe(p, s, group, computing, marks) {
+    const empty = [];
+    let where, localWhat = "local", local, chainWhat = empty, chain = empty, sumWhat = empty, sum = empty, note = [];
+    const forwardLine = (i) => [i, " = ", ...nodes[i].f, " = ", calc(nodes[i].fc)];
+    if (s && asking) {
+      where = ["Your turn, step " + (p + 1) + " of " + last() + ": ", s.node, " \u2192 ", s.parent];
+      local = localTokens(s, ui.hint.dataset.used === "yes");
+      note = ["Read upstream off ", s.node, "'s box and the old gradient off ", s.parent, "'s box."];
+    } else if (s) {
+      where = ["Step " + p + " of " + last() + ": ", s.node, " sends its gradient back to ", s.parent, "  (",
+        ...definition(s.node), ")"];
+      local = localTokens(s, true);
+      chainWhat = ["local \u00d7 upstream (", s.node, ".grad)"];
+      chain = [calc(s.cc)];
+      sumWhat = [s.parent, ".grad: old + contribution"];
+      sum = [calc(s.sc)];
+      note = upstreamNote(s);
+      if (s.why) note.push(" Here ", ...s.why, ".");
+      if (s.n) note.push(" Contribution " + s.n[0] + " of " + s.n[1] + ": ", s.parent,
+        " is used " + s.n[1] + " times, so its gradient is the sum.");
+      for (let n = group[0]; n < group[1]; n++) {
+        if (n === group[2]) continue;
+        note.push(" Folded in: ", steps[n].parent, ".grad += " + steps[n].cc + " (a constant: nothing learns from it).");
+      }
+      if (p === last()) note.push(" Done: every gradient is complete.");
+    } else if (computing >= 0) {
+      const k = forwardRank[computing] + 1;
+      where = ["Forward " + k + " of " + F + ": compute ", computing];
+      localWhat = "value";
+      local = forwardLine(computing);
+      note = ["The forward pass computes each node from its inputs, inputs first."];
+      if (p === 0) {
+        note = ["Forward pass done. The backward pass starts at the output: ", root, ".grad = " + PARTIAL, root,
+          "/" + PARTIAL, root, " = 1; every other gradient starts at 0."];
+      }
+    } else if (p < 0) {
+      where = ["Forward pass: 0 of " + F + " computed"];
+      local = ["The inputs, parameters and constants are given; each step computes one node from its inputs."];
     } else {
-      ui.arith.textContent = rootName + ".grad = 1.0";
-      ui.local.textContent = "The pass starts at the output: d" + rootName + "/d" + rootName + " = 1. "
-        + "Every other gradient starts at 0.";
-      ui.upstream.textContent = last > 0
-        ? "Each step takes a node whose gradient is complete and adds local \u00d7 upstream to one of its inputs."
-        : rootName + " was computed from nothing else, so there is nothing to send back.";
-      ui.after.textContent = last > 0 ? "Press Step \u25B6 or \u2192 for the first step." : "";
+      where = ["Start: ", root, ".grad = 1"];
+      local = [PARTIAL, root, "/" + PARTIAL, root, " = 1: the pass starts at the output. Every other gradient starts at 0."];
+      note = last() > 0
+        ? ["Each step takes a node whose gradient is complete and adds local \u00d7 upstream to one of its inputs."]
+        : [root, " was computed from nothing else, so there is nothing to send back."];
     }
-
-    ui.slider.value = String(position);
-    ui.position.textContent = position + " / " + last;
-    ui.reset.disabled = ui.back.disabled = position === 0;
-    ui.forward.disabled = position === last;
-    ui.play.disabled = last === 0;
-    document.body.dataset.position = String(position);
-    document.body.dataset.edge = current !== null ? current.edge : "";
-    if (current !== null) follow(items[position - 1], ui.list);
-    reveal(current !== null ? stepEdges[position - 1] : valueNodes[data.root]);
+    write(ui.where, where, marks);
+    ui.localWhat.textContent = localWhat;
+    write(ui.local, local, marks);
+    write(ui.chainWhat, chainWhat, marks);
+    write(ui.chain, chain, marks);
+    write(ui.sumWhat, sumWhat, marks);
+    write(ui.sum, sum, marks);
+    write(ui.note, note, marks);
+    ui.practice.hidden = !asking;
+    if (asking) write(ui.question, [s.parent, ".grad = old + local \u00d7 upstream ="], marks);
   }
 
-  // Scroll the graph's box (not the page) so that an element of the graph is in view.
-  function reveal(element) {
-    if (!element) return;
-    const box = ui.graph.getBoundingClientRect(), r = element.getBoundingClientRect();
-    if (r.left < box.left || r.right > box.right) {
-      ui.graph.scrollLeft += (r.left + r.right - box.left - box.right) / 2;
+  function definition(i) { return [i, " = ", ...nodes[i].f]; }
+
+  function localTokens(s, full) {
+    const head = [PARTIAL, s.node, "/" + PARTIAL, s.parent, " = "];
+    if (!full) return [...head, "?"];
+    if (s.L === null) return [...head, calc(s.lc), " (recorded by the op " + nodes[s.node].op + " when it ran)"];
+    const symbols = s.L;
+    const single = symbols.length === 1 && typeof symbols[0] === "string" && !symbols[0].includes(" ");
+    if (single && symbols[0] === s.lc) return [...head, calc(s.lc)];
+    return [...head, ...symbols, " = ", calc(s.lc)];
+  }
+
+  function upstreamNote(s) {
+    if (s.node === root) return ["Upstream ", root, ".grad = " + PARTIAL, root, "/" + PARTIAL, root, " = 1: the pass starts at the output."];
+    return ["Upstream ", s.node, ".grad = " + PARTIAL, root, "/" + PARTIAL, s.node,
+      " is complete: every op that reads ", s.node, " has already sent its share back."];
+  }
+
+  // Scroll the graph (never the panel) so that the first element is in view, and as much of the others
+  // as fits: the receiving node, then the edge, the op and the sending node.
+  function reveal(elements) {
+    const present = elements.filter(Boolean);
+    if (present.length === 0) return;
+    const box = ui.graph.getBoundingClientRect();
+    const view = {
+      left: box.left + ui.graph.clientLeft, top: box.top + ui.graph.clientTop,
+      width: ui.graph.clientWidth, height: ui.graph.clientHeight,
+    };
+    const rects = present.map((el) => el.getBoundingClientRect());
+    const pad = 10;
+    const span = (lo, hi, keyLo, keyHi, size) => {
+      // the stretch [lo, hi] to show, cut to the view's size around the key element [keyLo, keyHi]
+      if (hi - lo <= size - 2 * pad) return [lo - pad, hi + pad];
+      if (keyLo - lo > hi - keyHi) return [keyHi + pad - size, keyHi + pad]; // the others are before it
+      return [keyLo - pad, keyLo - pad + size];
+    };
+    const k = rects[0];
+    const [x0, x1] = span(Math.min(...rects.map((r) => r.left)), Math.max(...rects.map((r) => r.right)), k.left, k.right, view.width);
+    const [y0, y1] = span(Math.min(...rects.map((r) => r.top)), Math.max(...rects.map((r) => r.bottom)), k.top, k.bottom, view.height);
+    if (x0 < view.left || x1 > view.left + view.width) {
+      ui.graph.scrollLeft += (x0 + x1) / 2 - (view.left + view.width / 2);
     }
-    if (r.top < box.top || r.bottom > box.bottom) {
-      ui.graph.scrollTop += (r.top + r.bottom - box.top - box.bottom) / 2;
+    if (y0 < view.top || y1 > view.top + view.height) {
+      ui.graph.scrollTop += (y0 + y1) / 2 - (view.top + view.height / 2);
     }
   }
 
-  // Scroll a list so that one of its items shows, without moving the page.
-  function follow(item, list) {
-    const top = item.offsetTop, bottom = top + item.offsetHeight;
-    if (top < list.scrollTop) list.scrollTop = top;
-    else if (bottom > list.scrollTop + list.clientHeight) list.scrollTop = bottom - list.clientHeight;
-  }
-
+  // --- moving
   let timer = null;
+  function go(target) {
+    pause();
+    asking = false;
+    position = Math.max(first(), Math.min(last(), target));
+    render();
+    if (ui.practice.contains(document.activeElement)) ui.forward.focus({ preventScroll: true }); // the form hid
+  }
+  function next() {
+    if (ui.mode.value === "practice" && position >= 0 && !asking && position < last()) return ask();
+    if (asking) return; // the answer comes first; Show reveals it
+    go(position + 1);
+  }
+  function previous() { if (asking) go(position); else go(position - 1); }
 
   function play() {
-    if (last === 0 || timer !== null) return;
-    if (position === last) show(0);
+    if (timer !== null || last() === first() || ui.mode.value === "practice") return;
+    if (position === last()) { position = first(); render(); }
     timer = setInterval(() => {
-      show(position + 1);
-      if (position === last) pause();
+      position += 1;
+      render();
+      if (position === last()) pause();
     }, Number(ui.speed.value));
     ui.play.textContent = "\u275A\u275A Pause";
     ui.play.setAttribute("aria-pressed", "true");
     document.body.dataset.playing = "true";
   }
-
   function pause() {
     if (timer !== null) clearInterval(timer);
     timer = null;
@@ -153,25 +330,197 @@
     ui.play.setAttribute("aria-pressed", "false");
     document.body.dataset.playing = "false";
   }
+  function toggle() { if (timer === null) play(); else pause(); }
 
-  function toggle() {
-    if (timer === null) play(); else pause();
-  }
-
-  function go(target) {
+  // --- practice: type the next gradient before it is shown
+  function ask() {
     pause();
-    show(target);
+    asking = true;
+    ui.hint.dataset.used = "no";
+    ui.answer.value = "";
+    setFeedback("", "");
+    render();
+    ui.answer.focus({ preventScroll: true });
+  }
+  function setFeedback(text, kind) {
+    ui.feedback.textContent = text;
+    ui.feedback.className = kind;
+  }
+  function check(event) {
+    event.preventDefault();
+    if (!asking) return;
+    const s = steps[groups[position][2]];
+    const typed = ui.answer.value.trim().replace(/\u2212/g, "-").replace(",", ".");
+    const value = Number(typed);
+    if (typed === "" || !Number.isFinite(value)) {
+      setFeedback("Type a number, like -0.25.", "wrong");
+      return;
+    }
+    score.tries += 1;
+    const target = Number(s.grad);
+    const ok = s.tol === null ? typed === s.grad : Math.abs(value - target) <= s.tol;
+    if (ok) {
+      if (score.tries === 1) score.right += 1;
+      score.asked += 1;
+      score.tries = 0;
+      go(position + 1);
+      setFeedback("Right: " + nodes[s.parent].name + ".grad = " + s.grad + ". First-try answers: " + score.right
+        + " of " + score.asked + ".", "right");
+      return;
+    }
+    const far = value > target ? "too big" : "too small";
+    setFeedback(typed + " is " + far + ". " + (ui.hint.dataset.used === "yes"
+      ? "Multiply local by upstream and add the old gradient."
+      : "Press Hint for the local derivative."), "wrong");
+  }
+  function hint() {
+    ui.hint.dataset.used = "yes";
+    render();
+  }
+  function revealAnswer() {
+    if (!asking) return;
+    const s = steps[groups[position][2]];
+    score.asked += 1;
+    score.tries = 0;
+    go(position + 1);
+    setFeedback("The answer: " + nodes[s.parent].name + ".grad = " + s.grad + ". First-try answers: " + score.right
+      + " of " + score.asked + ".", "shown");
   }
 
-  ui.reset.addEventListener("click", () => go(0));
-  ui.back.addEventListener("click", () => go(position - 1));
-  ui.forward.addEventListener("click", () => go(position + 1));
+  // --- the list of all steps, made when first opened
+  let listMade = null;
+  function markList() {
+    if (ui.stepList.hidden || listMade === null) return;
+    const current = position > 0 ? listMade[position - 1] : null;
+    listMade.forEach((li) => li.classList.toggle("current", li === current));
+    if (current) {
+      const top = current.offsetTop, bottom = top + current.offsetHeight;
+      if (top < ui.stepList.scrollTop) ui.stepList.scrollTop = top;
+      else if (bottom > ui.stepList.scrollTop + ui.stepList.clientHeight) {
+        ui.stepList.scrollTop = bottom - ui.stepList.clientHeight;
+      }
+    }
+  }
+  function makeList() {
+    ui.stepList.textContent = "";
+    listMade = groups.map((g, p) => {
+      const li = document.createElement("li");
+      li.textContent = steps[g[2]].trace;
+      li.addEventListener("click", () => go(p + 1));
+      ui.stepList.appendChild(li);
+      return li;
+    });
+  }
+  function toggleList() {
+    const open = ui.stepList.hidden;
+    if (open && listMade === null) makeList();
+    ui.stepList.hidden = !open;
+    ui.listToggle.setAttribute("aria-expanded", String(open));
+    markList();
+  }
+
+  // --- finding a node: jump to the step after which its gradient is complete
+  function find() {
+    const wanted = ui.find.value.trim();
+    if (wanted === "") return;
+    let i = nodes.findIndex((node) => node.name === wanted);
+    if (i < 0) i = nodes.findIndex((node) => node.name.toLowerCase() === wanted.toLowerCase());
+    if (i < 0) {
+      write(ui.note, ["No node is named \u201C" + wanted + "\u201D."]);
+      return;
+    }
+    if (i === root || lastInto[i] < 0) { go(0); return; }
+    const n = lastInto[i];
+    const p = groups.findIndex((g) => g[0] <= n && n < g[1]);
+    go(p + 1);
+    ui.note.appendChild(document.createTextNode(" (" + nodes[i].name + "'s gradient is complete from here on.)"));
+  }
+  let namesMade = false;
+  function makeNames() {
+    if (namesMade) return;
+    namesMade = true;
+    const seen = new Set();
+    for (const node of nodes) {
+      if (seen.has(node.name) || node.role === "constant") continue;
+      seen.add(node.name);
+      const option = document.createElement("option");
+      option.value = node.name;
+      ui.names.appendChild(option);
+    }
+  }
+
+  // --- controls
+  ui.reset.addEventListener("click", () => go(first()));
+  ui.back.addEventListener("click", previous);
+  ui.forward.addEventListener("click", next);
   ui.play.addEventListener("click", toggle);
   ui.slider.addEventListener("input", () => go(Number(ui.slider.value)));
-  ui.speed.addEventListener("change", () => {
-    if (timer !== null) { pause(); play(); }
+  ui.speed.addEventListener("change", () => { if (timer !== null) { pause(); play(); } });
+  ui.more.addEventListener("click", () => {
+    const open = document.body.classList.toggle("options-open");
+    ui.more.setAttribute("aria-expanded", String(open));
   });
-  // Zoom: "fit" (Graphviz's own size, shrunk to the box's width if wider) or a factor of that size.
+  ui.mode.addEventListener("change", () => {
+    document.body.dataset.mode = ui.mode.value;
+    go(position);
+  });
+  ui.withForward.addEventListener("change", () => {
+    withForward = ui.withForward.checked;
+    go(withForward ? -F : Math.max(position, 0));
+  });
+  ui.showConstants.checked = !canFold;
+  ui.showConstants.disabled = !canFold;
+  ui.showConstants.closest("label").hidden = !canFold;
+  ui.showConstants.addEventListener("change", () => {
+    const raw = rawOf(position);
+    groups = ui.showConstants.checked ? everyStep : data.groups;
+    if (listMade !== null) makeList();
+    go(position <= 0 ? position : groups.filter((g) => g[1] <= raw).length);
+  });
+  ui.practice.addEventListener("submit", check);
+  ui.hint.addEventListener("click", hint);
+  ui.reveal.addEventListener("click", revealAnswer);
+  ui.listToggle.addEventListener("click", toggleList);
+  ui.find.addEventListener("focus", makeNames);
+  ui.find.addEventListener("change", find);
+  ui.find.addEventListener("keydown", (event) => { if (event.key === "Enter") { event.preventDefault(); find(); } });
+
+  document.addEventListener("keydown", (event) => {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    const tag = event.target && event.target.tagName;
+    if (tag === "SELECT" || tag === "TEXTAREA" || (tag === "INPUT" && event.target.type !== "range"
+      && event.target.type !== "checkbox")) return;
+    switch (event.key) {
+      case "ArrowRight": next(); break;
+      case "ArrowLeft": previous(); break;
+      case "Home": go(first()); break;
+      case "End": go(last()); break;
+      case " ":
+        if (tag === "BUTTON" || tag === "SUMMARY" || (tag === "INPUT" && event.target.type === "checkbox")) return;
+        toggle();
+        break;
+      default: return;
+    }
+    event.preventDefault(); // the slider, when focused, would move a second time
+  });
+
+  // A swipe across the step panel steps: to the left for the next step, to the right for the one before.
+  let touch = null;
+  ui.step.addEventListener("touchstart", (event) => {
+    const t = event.changedTouches[0];
+    touch = { x: t.clientX, y: t.clientY };
+  }, { passive: true });
+  ui.step.addEventListener("touchend", (event) => {
+    if (touch === null) return;
+    const t = event.changedTouches[0];
+    const dx = t.clientX - touch.x, dy = t.clientY - touch.y;
+    touch = null;
+    if (Math.abs(dx) < 40 || Math.abs(dx) < 2 * Math.abs(dy)) return;
+    if (event.target.closest && event.target.closest("#practice")) return;
+    if (dx < 0) next(); else previous();
+  }, { passive: true });
+
+  // Zoom: "fit" (Graphviz's size, shrunk to the box's width if wider) or a factor of that size.
   const svg = ui.graph.querySelector("svg");
   const natural = svg ? svg.getBoundingClientRect().width : 0;
   function setZoom(zoom) {
@@ -181,30 +530,14 @@
       svg.style.maxWidth = zoom === "fit" ? "100%" : "none";
       svg.style.height = "auto";
     }
-    reveal(position > 0 ? stepEdges[position - 1] : valueNodes[data.root]);
+    render();
   }
   ui.zoom.addEventListener("change", () => setZoom(ui.zoom.value));
 
-  document.addEventListener("keydown", (event) => {
-    if (event.altKey || event.ctrlKey || event.metaKey) return;
-    const tag = event.target && event.target.tagName;
-    if (tag === "SELECT" || tag === "TEXTAREA" || (tag === "INPUT" && event.target.type !== "range")) return;
-    switch (event.key) {
-      case "ArrowRight": go(position + 1); break;
-      case "ArrowLeft": go(position - 1); break;
-      case "Home": go(0); break;
-      case "End": go(last); break;
-      case " ":
-        if (tag === "BUTTON" || tag === "SUMMARY") return; // space presses the focused control
-        toggle();
-        break;
-      default: return;
-    }
-    event.preventDefault(); // the slider, when focused, would move a second time
-  });
-
-  // Fit the graph to the width when its text stays readable that small, else show it at 75%.
+  const narrow = window.matchMedia("(max-width: 700px)").matches;
+  if (narrow) ui.key.open = false;
   pause();
+  // Fit the graph to the width when its text stays readable that small, else show it at 75%.
   setZoom(natural > 0 && ui.graph.clientWidth / natural >= 0.6 ? "fit" : "0.75");
-  show(0);
+  document.body.dataset.ready = "true";
 }());

@@ -1,0 +1,98 @@
+"""The explorer's arithmetic as displayed: formulas from the rules table, and "=" only where it holds as shown."""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from autograd import palette
+from autograd.explorer import CSS_COLOURS, _asset
+from autograd.explorer_maths import Bound, Formula, formula, half_unit, holds, operand, read, relation
+from autograd.render import format_field
+from autograd.rules import RULES, evaluate
+
+values = st.floats(min_value=-20.0, max_value=20.0, allow_nan=False).filter(lambda x: abs(x) > 1e-3)
+positive = st.floats(min_value=0.01, max_value=20.0)
+DOMAINS = {"log": (positive,), "**": (positive, st.floats(-3.0, 3.0)), "/": (values, values)}
+
+
+def shown_names(letters, xs, decimals=4):
+    return {letter: Bound(n, format_field(x, decimals)) for n, (letter, x) in enumerate(zip(letters, xs))}
+
+
+@pytest.mark.parametrize("op", sorted(RULES))
+@given(data=st.data())
+def test_every_shown_rule_means_what_the_table_computes(op, data):
+    """Printed with numbers and read back exactly, each ``shown`` form equals the table's own float code on the
+    same (shown) numbers: the printer adds or drops nothing (precedence, folding, superscripts)."""
+    rule = RULES[op]
+    domains = DOMAINS.get(op, (values,) * rule.arity)
+    xs = [data.draw(d) for d in domains[: rule.arity]]
+    constants = {"c": data.draw(st.sampled_from([2.0, 3.0, 0.5, -1.0, 1.0, 0.0, 1.5]))} if op == "**c" else {}
+    if op == "**c" and xs[0] < 0 and constants["c"] != int(constants["c"]):
+        xs[0] = -xs[0]
+    names = shown_names("ab", xs)
+    ab = {letter: float(read(names[letter].text)) for letter in "ab"[: rule.arity]}  # the numbers as shown
+    y = evaluate(rule.value, **ab, **constants)
+    if not math.isfinite(y):
+        return
+    names["y"] = Bound(9, format_field(y, 4))
+    y_shown = float(read(names["y"].text))
+    for k, shown in enumerate(rule.shown):
+        f = formula(shown, names, 4, constants)
+        expected = evaluate(shown, **ab, y=y_shown, **constants)
+        if not math.isfinite(expected) or f.exact is None:
+            continue
+        assert float(f.exact) == pytest.approx(expected, rel=1e-9, abs=1e-12), (op, k, f.numbers)
+    result = formula(rule.maths if op != "relu" else rule.value, {k: v for k, v in names.items() if k != "y"}, 4,
+                     constants)
+    assert float(result.exact) == pytest.approx(y, rel=1e-9, abs=1e-12), (op, result.numbers)
+
+
+def test_textbook_forms():
+    y = {"y": Bound(7, "0.3132")}
+    f = formula("y * (1 - y)", y, 4)
+    assert (f.symbols, f.numbers) == ([7, " \u00b7 (1 \u2212 ", 7, ")"], "0.3132 \u00d7 (1 \u2212 0.3132)")
+    assert relation(f, 0.3132 * (1 - 0.3132)) == "0.3132 \u00d7 (1 \u2212 0.3132) = 0.2151"
+    x = {"a": Bound(3, "-0.9841")}
+    f = formula("c * a**(c - 1)", x, 4, {"c": 2.0})
+    assert (f.symbols, f.numbers) == (["2\u00b7", 3], "2 \u00d7 (-0.9841)")
+    assert relation(f, 2 * -0.98412) == "2 \u00d7 (-0.9841) = -1.9682"
+    assert formula("c * a**(c - 1)", x, 4, {"c": 1.0}).plain  # d a / d a = 1: nothing to compute
+    assert formula("c * a**(c - 1)", x, 4, {"c": -1.0}).symbols == ["\u2212", 3, "^(-2)"]
+    f = formula("-a / b**2", {"a": Bound(1, "-1.0000"), "b": Bound(2, "2.0000")}, 4)
+    assert (f.symbols, f.numbers, f.exact) == (["\u2212", 1, " / ", 2, "\u00b2"], "\u2212(-1.0000) / 2.0000\u00b2",
+                                                Decimal("0.25"))
+    f = formula("1 if a > 0 else 0", {"a": Bound(5, "-0.3000")}, 4)
+    assert f.symbols == ["1 if ", 5, " > 0, else 0"] and f.plain and f.exact == 0
+    assert f.note == [5, " = -0.3000 <= 0"]
+
+
+def test_equals_only_where_it_holds_as_shown():
+    f = formula("a * b", {"a": Bound(None, "0.3132"), "b": Bound(None, "0.2151")}, 4)  # exactly 0.06736932
+    assert relation(f, 0.06737) == "0.3132 \u00d7 0.2151 = 0.0674"
+    assert relation(f, 0.067349) == "0.3132 \u00d7 0.2151 \u2248 0.0673"  # the truth rounds the other way
+    assert holds(Decimal("0.00005"), "0.0001") and holds(Decimal("0.00005"), "0.0000")  # a tie either way
+    assert not holds(Decimal("0.0000501"), "0.0000")
+    assert not holds(None, "1.0000") and not holds(Decimal(1), "nan")
+    assert half_unit("7.140e-06") == Decimal("5e-10") and half_unit("12.50") == Decimal("0.005")
+    assert relation(Formula([], "1.0000 \u00d7 nan", None, False), math.nan) == "1.0000 \u00d7 nan = nan"
+    assert operand("-0.5") == "(-0.5)" and operand("0.5") == "0.5"
+
+
+def test_page_colours_come_from_the_palette_only():
+    css = _asset("explorer.css")
+    html = _asset("explorer.html")
+    colour = re.compile(r"#[0-9a-fA-F]{3,8}\b|\brgba?\(|\bhsla?\(|(?<![\w-])(?:white|black|red|green|blue|gray|"
+                        r"grey|orange|purple|yellow|transparent)(?![\w-])")
+    assert colour.findall(css) == [] and colour.findall(html.replace("{svg}", "")) == []
+    used = set(re.findall(r"var\(--([\w-]+)\)", css))
+    assert used <= set(CSS_COLOURS), used - set(CSS_COLOURS)
+    everything = {*palette.ROLE_FILL.values(), *palette.ROLE_BORDER.values(), palette.OP_FILL, palette.EDGE,
+                  palette.CURRENT, palette.SENDER, palette.RECEIVER}
+    assert set(CSS_COLOURS.values()) <= everything
