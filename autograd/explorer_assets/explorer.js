@@ -540,4 +540,5 @@
   // Fit the graph to the width when its text stays readable that small, else show it at 75%.
   setZoom(natural > 0 && ui.graph.clientWidth / natural >= 0.6 ? "fit" : "0.75");
   document.body.dataset.ready = "true";
+  if (window.performance && performance.mark) performance.mark("explorer-ready");
 }());

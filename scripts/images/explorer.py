@@ -1,11 +1,14 @@
-"""Write the README's screenshot of the backprop explorer page to docs/images/explorer.png.
+"""Write the README's screenshots of the backprop explorer page: docs/images/explorer.png and explorer_phone.png.
 
 Usage: python scripts/images/explorer.py [--out DIR]
 
 Makes the XOR page of ``python -m demos.explore`` (seed 0, sample 10), opens it
 from disk in headless Chromium (the system's: $GRADTRACE_CHROMIUM, or chromium
-on PATH; driven by Playwright, which downloads nothing), steps to the moment
-the gradient reaches the output neuron's first weight, and takes the picture.
+on PATH; driven by Playwright, which downloads nothing) and takes two pictures:
+at 1280x800 the step where the gradient passes back through the second hidden
+neuron's sigmoid (its local derivative s·(1 − s) with the numbers plugged in),
+and at 390x844, as a phone, the step where the output neuron's weight product
+sends it on to that sigmoid (the weight it reads highlighted).
 """
 
 from __future__ import annotations
@@ -17,16 +20,20 @@ import sys
 import tempfile
 from pathlib import Path
 
-from autograd import trace_backward
+from autograd import topological_order, trace_backward
 from demos.explore import main as explore
 from demos.explore import xor_loss
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "images"
-WEIGHT = "L1.N0.w0"  # the step shown: the one that reaches this parameter
 LAUNCH_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
+SHOTS = (  # file, browser settings, (the op sending the gradient, the node receiving it)
+    ("explorer.png", {"viewport": {"width": 1280, "height": 800}}, ("sigmoid", "add#21")),
+    ("explorer_phone.png", {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+                            "device_scale_factor": 2}, ("*", "sigmoid#22")),
+)
 
 
 def find_chromium() -> str:
@@ -39,36 +46,49 @@ def find_chromium() -> str:
         if found:
             return found
     sys.exit(
-        "explorer.py needs Chromium for the screenshot: sudo apt-get install chromium (Debian/Ubuntu), "
+        "explorer.py needs Chromium for the screenshots: sudo apt-get install chromium (Debian/Ubuntu), "
         "or set GRADTRACE_CHROMIUM=/path/to/chromium"
     )
 
 
+def position_of(op: str, receiver: str) -> int:
+    """The page's position (steps into constants folded away, as by default) of the step op -> receiver."""
+    loss, model = xor_loss(seed=0, sample="10")
+    params = {id(p) for p in model.parameters()}
+    order = topological_order(loss)
+    constants = {id(v) for v in order if not v.parents and not v.label and id(v) not in params}
+    shown = [s for s in trace_backward(loss) if id(s.parent) not in constants]
+    return next(n for n, s in enumerate(shown, 1) if s.node.op == op and s.parent_name == receiver)
+
+
 def main(argv: list[str] | None = None) -> list[Path]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=OUT, help="folder for the image (default: docs/images)")
+    parser.add_argument("--out", type=Path, default=OUT, help="folder for the images (default: docs/images)")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
-    target = args.out / "explorer.png"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    loss, _ = xor_loss(seed=0, sample="10")  # the graph the page shows, to find the step to show
-    position = next(n for n, step in enumerate(trace_backward(loss), 1) if step.parent_name == WEIGHT)
+    args.out.mkdir(parents=True, exist_ok=True)
+    written = []
     with tempfile.TemporaryDirectory() as tmp:
         page_path = Path(tmp) / "explorer.html"
         explore(["--seed", "0", "--sample", "10", "--out", str(page_path)])
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=find_chromium(), args=LAUNCH_ARGS)
             try:
-                page = browser.new_page(viewport={"width": 1100, "height": 700}, reduced_motion="reduce")
-                page.goto(page_path.as_uri())
-                for _ in range(position):
-                    page.keyboard.press("ArrowRight")
-                page.screenshot(path=str(target))
+                for name, device, (op, receiver) in SHOTS:
+                    context = browser.new_context(**device, reduced_motion="reduce")
+                    page = context.new_page()
+                    page.goto(page_path.as_uri())
+                    for _ in range(position_of(op, receiver)):
+                        page.keyboard.press("ArrowRight")
+                    page.screenshot(path=str(args.out / name))
+                    context.close()
+                    written.append(args.out / name)
             finally:
                 browser.close()
-    print(f"wrote {target}")
-    return [target]
+    for path in written:
+        print(f"wrote {path}")
+    return written
 
 
 if __name__ == "__main__":

@@ -1,0 +1,107 @@
+"""How big and how fast the explorer page is for a real network: ``python -m benchmarks.explorer_page``.
+
+Usage::
+
+    python -m benchmarks.explorer_page               # MLP(2, [16, 16, 1]) on one point, 1,248 edges
+    python -m benchmarks.explorer_page --steps 200   # time only the first 200 steps
+
+Writes the page of ``nn.MLP(2, [16, 16, 1])``'s output on one point, opens it
+from disk in headless Chromium (the system's: $GRADTRACE_CHROMIUM or chromium
+on PATH, driven by Playwright, which downloads nothing) at 1280x800, and
+prints: the file's size, the time from navigation to the page being ready
+(its script has drawn the first step) and to the first paint, and the time of
+each step (the key press's script and the layout it forces), as a median and
+a maximum. A benchmark, not a test: nothing here is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Sequence
+
+from autograd import save_explorer
+from nn import MLP
+
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+# Steps the page itself times: each key press's handler, then the layout it changed (forced, so it counts).
+STEP_TIMES = """async (count) => {
+  const times = [];
+  for (let n = 0; n < count; n++) {
+    const start = performance.now();
+    document.dispatchEvent(new KeyboardEvent("keydown", {key: "ArrowRight", bubbles: true}));
+    document.getElementById("graph").getBoundingClientRect();
+    document.body.offsetHeight;
+    times.push(performance.now() - start);
+    if (n % 25 === 0) await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+  }
+  return times;
+}"""
+
+
+def find_chromium() -> str:
+    """$GRADTRACE_CHROMIUM, else chromium, chromium-browser or google-chrome on PATH; else exit with advice."""
+    configured = os.environ.get("GRADTRACE_CHROMIUM")
+    if configured:
+        return configured
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    sys.exit("benchmarks.explorer_page needs Chromium: sudo apt-get install chromium, or set GRADTRACE_CHROMIUM")
+
+
+def network_page(folder: Path, **options: object) -> tuple[Path, float]:
+    """The page of MLP(2, [16, 16, 1])'s output on one point, and the seconds it took to write."""
+    model = MLP(2, [16, 16, 1], seed=0)
+    out = model([0.5, -1.5])
+    out.label = "out"
+    start = time.perf_counter()
+    path = save_explorer(out, folder / "mlp.html", params=model, max_nodes=None, title="MLP(2, [16, 16, 1])",
+                         **options)  # type: ignore[arg-type]
+    return path, time.perf_counter() - start
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.explorer_page", description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=None, help="how many steps to time (default: all)")
+    args = parser.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        path, written = network_page(Path(tmp))
+        browser = playwright.chromium.launch(executable_path=find_chromium(), args=LAUNCH_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            start = time.perf_counter()
+            page.goto(path.as_uri())
+            page.wait_for_selector("body[data-ready]")
+            wall = time.perf_counter() - start
+            ready = page.evaluate("performance.getEntriesByName('explorer-ready')[0].startTime")
+            paint = page.evaluate(
+                "(performance.getEntriesByName('first-contentful-paint')[0] || {startTime: NaN}).startTime")
+            last = int(page.get_attribute("#slider", "max"))
+            count = last if args.steps is None else min(args.steps, last)
+            times = page.evaluate(STEP_TIMES, count)
+            assert int(page.get_attribute("body", "data-position")) == count, "the page did not step"
+        finally:
+            browser.close()
+        size = path.stat().st_size
+    print(f"MLP(2, [16, 16, 1]) on one point: {last:,} steps shown")
+    print(f"  page size            {size / 1024:8.0f} KB   (written in {written:.2f} s)")
+    print(f"  ready (first render) {ready:8.0f} ms   first paint {paint:.0f} ms, load to ready {wall * 1000:.0f} ms")
+    print(f"  one step             {statistics.median(times):8.1f} ms median, {max(times):.1f} ms at most "
+          f"({len(times):,} steps)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
