@@ -40,6 +40,10 @@ _FORBIDDEN_TAGS = {"script", "foreignobject", "iframe", "object", "embed", "hand
 _PROLOG = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)  # <?xml ...?> and <!DOCTYPE ...> before <svg
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _NODE_GROUP = re.compile(r'<g id="(v|op)(\d+)" class="node">')
+# Graphviz's colours, fonts and tooltips: the style sheet sets them (from the palette), so the page need not
+# carry them once per shape (they are about a third of a large graph's SVG).
+_PRESENTATION = re.compile(r' (?:font-family|font-size|text-anchor|fill|stroke|stroke-dasharray)="[^"]*"'
+                           r'|<title>[^<]*</title>\n?')
 
 # Every colour of the page, by the part it paints, taken from the one palette (no other colour is written).
 CSS_COLOURS = {
@@ -392,10 +396,10 @@ def _fold(steps: list[dict[str, Any]], roles: list[str]) -> list[list[int]] | No
 
 
 def _inline_svg(svg: str) -> str:
-    """Graphviz's SVG made ready to inline: no prolog, no comments, checked to be inert."""
+    """Graphviz's SVG made ready to inline: no prolog, no comments, checked to be inert, no colours or fonts."""
     svg = _COMMENT.sub("", _PROLOG.sub("", svg, count=1)).strip()
     _check_inert(svg)
-    return svg
+    return _PRESENTATION.sub("", svg)
 
 
 def _check_inert(svg: str) -> None:

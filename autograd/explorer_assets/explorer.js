@@ -26,10 +26,6 @@
   const fields = valueEls.map((el) => (el ? Array.from(el.querySelectorAll("text")) : []));
   const dataTexts = fields.map((t) => (t.length >= 2 ? t[t.length - 2] : null));
   const gradTexts = fields.map((t) => (t.length >= 1 ? t[t.length - 1] : null));
-  valueEls.forEach((el, i) => { // hovering a box shows its name (Graphviz put the id v{i} in its <title>)
-    const title = el && el.querySelector("title");
-    if (title) title.textContent = nodes[i].name;
-  });
 
   // Replayed once: the gradient each step's receiver held before it, and when each node is first reached.
   const before = new Array(steps.length);

@@ -20,9 +20,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from autograd import topological_order, trace_backward
-from demos.explore import main as explore
-from demos.explore import xor_loss
+HERE = Path(__file__).resolve().parent
+if __name__ == "__main__":  # run as a script, this folder comes first on sys.path and its demos.py would hide the package
+    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
+
+from autograd import topological_order, trace_backward  # noqa: E402
+from demos.explore import main as explore  # noqa: E402
+from demos.explore import xor_loss  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "images"
 LAUNCH_ARGS = [
