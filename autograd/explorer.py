@@ -83,8 +83,8 @@ def save_explorer(
     the gradient, the one receiving it and the ones its local derivative reads,
     and writes out its arithmetic with the numbers the boxes show: the local
     derivative from :data:`autograd.rules.RULES` with those numbers plugged in,
-    ``local × upstream = contribution`` and ``old + contribution = new``, each
-    with ``=`` only where it holds as displayed (``≈`` otherwise). Steps that
+    ``local times upstream = contribution`` and ``old + contribution = new``,
+    each with ``=`` only where it holds as displayed (``≈`` otherwise). Steps that
     only send gradient into a constant are folded into their neighbour unless
     the reader asks to see them. A forward mode computes the values node by
     node first; a practice mode asks for each new gradient before showing it.
@@ -149,10 +149,10 @@ def explorer_html(
         for v in order:
             v.grad = 0.0  # show this pass alone, from 0
         steps = trace_backward(root)
-        for v, name in zip(order, names):
+        for v, name in zip(order, names, strict=True):
             v.label = name  # each box shows the name the text uses
         graph = draw_graph(root, params=params, decimals=decimals, max_nodes=max_nodes, rankdir=rankdir)
-        for v, (_, label) in zip(order, saved):
+        for v, (_, label) in zip(order, saved, strict=True):
             v.label = label
         final = [v.grad for v in order]
         try:
@@ -163,7 +163,7 @@ def explorer_html(
                 + INSTALL_HINT
             ) from err
     finally:
-        for v, (grad, label) in zip(order, saved):
+        for v, (grad, label) in zip(order, saved, strict=True):
             v.grad, v.label = grad, label
     roles = _roles(order, is_param)
     svg = _classify(svg, roles, final)
@@ -271,7 +271,8 @@ def _page_data(
         if roles[j] == "constant":
             entry["k"] = 1
         out.append(entry)
-    assert all(a == b or (math.isnan(a) and math.isnan(b)) for a, b in zip(running, final)), "replay != trace"
+    same = all(a == b or (math.isnan(a) and math.isnan(b)) for a, b in zip(running, final, strict=True))
+    assert same, "the replayed pass must end at trace_backward's gradients"
     return {
         "root": len(order) - 1,
         "nodes": nodes,
@@ -284,7 +285,7 @@ def _page_data(
 
 def _bindings(node: Value, parents: list[int], me: int, decimals: int) -> dict[str, Bound]:
     """The names of the rules table, ``a``, ``b`` and ``y``, bound to the node's inputs and result as shown."""
-    names = {letter: bound(n, p.data, decimals) for letter, n, p in zip("ab", parents, node.parents)}
+    names = {letter: bound(n, p.data, decimals) for letter, n, p in zip("ab", parents, node.parents, strict=False)}
     names["y"] = bound(me, node.data, decimals)
     return names
 
@@ -297,7 +298,7 @@ def _forward(node: Value, parents: list[int], decimals: int) -> tuple[list[Token
         symbols: list[Token] = [f"{node.op}("]
         for n, p in enumerate(parents):
             symbols += ([", "] if n else []) + [p]
-        return symbols + [")"], format_field(node.data, decimals)  # the op's own code: nothing to redo by hand
+        return [*symbols, ")"], format_field(node.data, decimals)  # the op's own code: nothing to redo by hand
     rule, constants = found
     names = _bindings(node, parents, me, decimals)
     del names["y"]
@@ -325,7 +326,7 @@ def _local(step: BackwardStep, parents: list[int], decimals: int) -> dict[str, A
 
 
 def _chain(step: BackwardStep, decimals: int) -> str:
-    """``local × upstream = contribution``, as shown."""
+    """``local times upstream = contribution``, as shown."""
     local, upstream = format_field(step.local_grad, decimals), format_field(step.upstream, decimals)
     exact = _product(read(local), read(upstream))
     numbers = f"{local} \u00d7 {operand(upstream)}"

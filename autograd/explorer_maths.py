@@ -2,20 +2,20 @@
 
 Every number the explorer page shows is written by ``format_field`` with the
 page's ``decimals``, the format of the graph's boxes, so a number in the text
-is the number in a box. A relation such as ``0.4515 × (1 − 0.4515) = 0.2476``
+is the number in a box. A relation such as ``0.4515 \u00d7 (1 \u2212 0.4515) = 0.2476``
 is checked as displayed: the left side is evaluated exactly from the numbers
 as written (``decimal``, 60 digits), and the sign is ``=`` when that lands
 within half a unit of the last digit shown on the right, ``≈`` otherwise (the
 right side is always the true value rounded, as in the boxes, never a number
 made to fit). Formulas come from :data:`autograd.rules.RULES`: ``shown`` for a
 local derivative, ``maths`` for an op's result, read with ``ast`` (never run)
-and printed the textbook way (``·``, ``×``, ``−``, ``²``, ``ln``).
+and printed the textbook way (a middle dot, a times sign, a minus sign, ``²``, ``ln``).
 
 >>> f = formula("y * (1 - y)", {"y": bound(7, 0.4515130780184, 4)}, 4)
 >>> f.symbols, f.numbers
-([7, ' · (1 − ', 7, ')'], '0.4515 × (1 − 0.4515)')
+([7, ' · (1 \u2212 ', 7, ')'], '0.4515 \u00d7 (1 \u2212 0.4515)')
 >>> relation(f, 0.24764901839675)
-'0.4515 × (1 − 0.4515) = 0.2476'
+'0.4515 \u00d7 (1 \u2212 0.4515) = 0.2476'
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ import ast
 import math
 from dataclasses import dataclass, field
 from decimal import Context, Decimal, InvalidOperation, localcontext
-from typing import Union
 
 from autograd.render import format_field
 from autograd.rules import NAMESPACE
@@ -42,7 +41,7 @@ __all__ = [
     "operand",
 ]
 
-Token = Union[str, int]  # text, or the position of a node whose name goes there
+Token = str | int  # text, or the position of a node whose name goes there
 _EXACT = Context(prec=60, Emax=999_999, Emin=-999_999)
 _MINUS = "\u2212"  # the minus sign of formulas; a negative number keeps its "-", as in the boxes
 _SUPERSCRIPTS = {2.0: "\u00b2", 3.0: "\u00b3"}
@@ -99,7 +98,7 @@ def holds(exact: Decimal | None, shown: str) -> bool:
 
 
 def operand(text: str) -> str:
-    """A number as an operand: in parentheses when negative, so ``2 × (-0.98)`` never reads as ``2 × -0.98``.
+    """A number as an operand: in parentheses when negative, so ``2 \u00d7 (-0.98)`` never reads as ``2 \u00d7 -0.98``.
 
     >>> operand("-0.9841"), operand("0.5")
     ('(-0.9841)', '0.5')
@@ -131,7 +130,7 @@ def relation(f: Formula, true_value: float, decimals: int = 4) -> str:
     ``result`` is ``true_value`` as the boxes show it.
 
     >>> relation(formula("a * b", {"a": Bound(None, "0.3132"), "b": Bound(None, "0.2151")}, 4), 0.067349)
-    '0.3132 × 0.2151 ≈ 0.0673'
+    '0.3132 \u00d7 0.2151 ≈ 0.0673'
     """
     result = format_field(true_value, decimals)
     if f.plain:
@@ -140,7 +139,9 @@ def relation(f: Formula, true_value: float, decimals: int = 4) -> str:
     return f"{f.numbers} {sign} {result}"
 
 
-def formula(expression: str, names: dict[str, Bound], decimals: int, constants: dict[str, float] | None = None) -> Formula:
+def formula(
+    expression: str, names: dict[str, Bound], decimals: int, constants: dict[str, float] | None = None
+) -> Formula:
     """``expression`` (text of the rules table) with ``names`` bound to shown values and ``constants`` folded in.
 
     A constant exponent is folded the way a textbook would: with ``c = 2``,
@@ -148,7 +149,7 @@ def formula(expression: str, names: dict[str, Bound], decimals: int, constants: 
 
     >>> f = formula("c * a**(c - 1)", {"a": Bound(4, "-0.9841")}, 4, {"c": 2.0})
     >>> f.symbols, f.numbers, f.exact
-    (['2·', 4], '2 × (-0.9841)', Decimal('-1.96820'))
+    (['2·', 4], '2 \u00d7 (-0.9841)', Decimal('-1.96820'))
     """
     tree = ast.parse(expression, mode="eval").body
     node = _simplify(_convert(tree, names, constants or {}))
@@ -405,7 +406,7 @@ def _taken(node: _Choice) -> bool:
 
 
 def _exact(node: object) -> Decimal | None:
-    """The value of the numbers as shown: exact for + − × / and whole powers, 60 digits otherwise."""
+    """The value of the numbers as shown: exact for + - * / and whole powers, 60 digits otherwise."""
     if isinstance(node, _Number):
         return Decimal(repr(node.value)) if math.isfinite(node.value) else None
     if isinstance(node, _Name):

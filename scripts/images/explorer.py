@@ -6,7 +6,7 @@ Makes the XOR page of ``python -m demos.explore`` (seed 0, sample 10), opens it
 from disk in headless Chromium (the system's: $GRADTRACE_CHROMIUM, or chromium
 on PATH; driven by Playwright, which downloads nothing) and takes two pictures:
 at 1280x800 the step where the gradient passes back through the second hidden
-neuron's sigmoid (its local derivative s·(1 − s) with the numbers plugged in),
+neuron's sigmoid (its local derivative s(1 - s) with the numbers plugged in),
 and at 390x844, as a phone, the step where the output neuron's weight product
 sends it on to that sigmoid (the weight it reads highlighted).
 """
@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-if __name__ == "__main__":  # run as a script, this folder comes first on sys.path and its demos.py would hide the package
+if __name__ == "__main__":  # run as a script, this folder is first on sys.path, and its demos.py hides the package
     sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 
 from autograd import topological_order, trace_backward  # noqa: E402

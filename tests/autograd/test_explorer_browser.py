@@ -227,7 +227,7 @@ class Tab:
 
 
 def value_of(expression: str) -> Decimal:
-    """The exact value of a formula as the page writes it (``0.4515 × (1 − 0.4515)``, ``2.0000²``, ``ln(2.0000)``)."""
+    """The exact value of a formula as the page writes it (``0.4515 \u00d7 (1 \u2212 0.4515)``, ``ln(2.0000)``)."""
     text = (expression.replace("\u00d7", "*").replace("\u2212", "-").replace("\u00b2", "**2")
             .replace("\u00b3", "**3").replace("^", "**").replace("ln(", "log("))
     functions = {
@@ -314,7 +314,7 @@ def walk_backward(tab: Tab, truth: Truth, *, fold: bool = True) -> int:
         # the local derivative: with the numbers plugged in, true to the engine's value as shown
         operands, local = check_calc(state["local"])
         assert local == fmt(step.local_grad), (state["localText"], step.local_grad)
-        # local × upstream = contribution: the local just shown, and the sender's gradient as its box shows it
+        # local times upstream = contribution: the local just shown, and the sender's gradient as its box shows it
         operands, contribution = check_calc(state["chain"])
         assert operands == [local, grads[i].removeprefix("grad ")], state["chain"]
         assert contribution == fmt(step.contribution)
@@ -389,9 +389,10 @@ def test_every_op_shows_its_local_derivative_with_numbers(browser, pages):
         assert set(seen) >= {"*", "/", "+", "-", "**", "**2", "**0.5", "**-1", "neg", "exp", "log", "tanh",
                              "sigmoid", "relu"}
         # textbook forms with the numbers plugged in, as the rules table writes them
-        assert re.search(r"· \(1 − sigmoid#\d+\) = [-\d.]+ × \(1 − [-\d.]+\) [=≈] [-\d.]+", seen["sigmoid"])
-        assert re.search(r"= 1 − tanh#\d+² = 1 − \(-[\d.]+\)² [=≈]", seen["tanh"])
-        assert re.search(r"= 2·b = 2 × \(-0.7000\) [=≈] -1.4000", seen["**2"]), seen["**2"]
+        number, minus, times = r"\(?-?[\d.]+\)?", "\u2212", "\u00d7"
+        assert re.search(f"· \\(1 {minus} sigmoid#\\d+\\) = {number} {times} \\(1 {minus} {number}\\) [=≈] ", seen["sigmoid"])
+        assert re.search("= 1 \u2212 tanh#\\d+² = 1 \u2212 \\(-[\\d.]+\\)² [=≈]", seen["tanh"])
+        assert re.search("= 2·b = 2 \u00d7 \\(-0.7000\\) [=≈] -1.4000", seen["**2"]), seen["**2"]
         assert "ln(" in seen["**"] and "1 / " in seen["/"]
     finally:
         tab.close()

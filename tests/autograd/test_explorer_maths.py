@@ -22,7 +22,7 @@ DOMAINS = {"log": (positive,), "**": (positive, st.floats(-3.0, 3.0)), "/": (val
 
 
 def shown_names(letters, xs, decimals=4):
-    return {letter: Bound(n, format_field(x, decimals)) for n, (letter, x) in enumerate(zip(letters, xs))}
+    return {letter: Bound(n, format_field(x, decimals)) for n, (letter, x) in enumerate(zip(letters, xs, strict=False))}
 
 
 @pytest.mark.parametrize("op", sorted(RULES))

@@ -13,8 +13,8 @@ import pytest
 
 from autograd import GraphTooLargeError, Value, save_explorer, topological_order, trace_backward
 from autograd.explorer import _check_inert, escape_json_for_html, explorer_html
-from autograd.render import format_field
 from autograd.explorer_maths import operand
+from autograd.render import format_field
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 CLOSER = "</script><script>alert(2)</script>"
@@ -111,7 +111,7 @@ def test_steps_are_trace_backwards_steps_as_the_boxes_show_them():
     running = [0.0] * len(order)  # this pass, replayed here from the steps' own numbers
     running[-1] = 1.0
     fmt = lambda x: format_field(x, 4)  # noqa: E731  (the boxes' format)
-    for shown, step in zip(data["steps"], steps):
+    for shown, step in zip(data["steps"], steps, strict=True):
         old = running[step.parent_position]
         running[step.parent_position] += step.local_grad * step.upstream
         assert (shown["node"], shown["parent"], shown["arg"]) == (step.node_position, step.parent_position, step.index)
