@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup system-deps browser test bench demo images clean
+.PHONY: setup system-deps browser lint test bench demo images clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ browser:
 	bash scripts/ensure-system-deps.sh --browser
 
 setup: $(STAMP) system-deps
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 test: setup browser
 	$(BIN)/python -m pytest

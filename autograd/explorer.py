@@ -18,6 +18,7 @@ import graphviz
 
 from autograd import palette
 from autograd.explorer_maths import Bound, Formula, Token, bound, formula, half_unit, operand, read, relation
+from autograd.files import write_file
 from autograd.render import (
     INSTALL_HINT,
     GraphvizNotFoundError,
@@ -25,7 +26,6 @@ from autograd.render import (
     check_size,
     draw_graph,
     format_field,
-    write_atomic,
 )
 from autograd.rules import rule_for
 from autograd.topo import topological_order
@@ -117,7 +117,7 @@ def save_explorer(
     """
     page = explorer_html(root, title=title, params=params, decimals=decimals, max_nodes=max_nodes, rankdir=rankdir)
     out = Path(path)
-    write_atomic({out: page.encode("utf-8")})  # creates the folder; the old page or the new, never half
+    write_file(out, page, who="save_explorer")  # creates the folder; the old page or the new, never half
     return out
 
 
@@ -435,7 +435,7 @@ def _classify(svg: str, roles: list[str], grads: list[float]) -> str:
 
 def _asset(name: str) -> str:
     """The text of a file in autograd/explorer_assets/."""
-    return resources.files("autograd").joinpath("explorer_assets", name).read_text(encoding="utf-8")
+    return resources.files("autograd").joinpath("explorer_assets").joinpath(name).read_text(encoding="utf-8")
 
 
 def _sha256(text: str) -> str:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import graphviz
 
+from autograd.files import write_files as write_atomic  # the one atomic writer, in autograd/files.py
 from autograd.topo import topological_order
 from autograd.trace import BackwardStep, format_number, node_names, trace_backward
 from autograd.value import Value
@@ -176,7 +176,7 @@ def save_graph(root: Value, path: str | os.PathLike[str], **options: Any) -> Pat
     path = Path(path)
     fmt = _format_of(path, "save_graph")
     data = _render(draw_graph(root, **options), fmt, path, "save_graph")
-    write_atomic({path: data})
+    write_atomic({path: data}, who="save_graph")
     return path
 
 
@@ -233,7 +233,7 @@ def save_graph_steps(
         rendered.append(_render(graph, fmt, folder / f"{prefix}_{n}.{fmt}", "save_graph_steps"))
     width = max(3, len(str(len(steps))))
     paths = [folder / f"{prefix}_{n:0{width}d}.{fmt}" for n in range(len(rendered))]
-    write_atomic(dict(zip(paths, rendered)))
+    write_atomic(dict(zip(paths, rendered)), who="save_graph_steps")
     return paths
 
 
@@ -388,14 +388,3 @@ def _render(graph: graphviz.Digraph, fmt: str, path: Path, who: str) -> bytes:
             f"{who}: writing {str(path)!r} needs the Graphviz `dot` program, which is not on PATH. "
             + INSTALL_HINT
         ) from err
-
-
-def write_atomic(files: dict[Path, bytes]) -> None:
-    """Write each file into a temporary folder beside it, then move it into place."""
-    for folder in {p.parent for p in files}:
-        folder.mkdir(parents=True, exist_ok=True)
-    for path, data in files.items():
-        with tempfile.TemporaryDirectory(dir=path.parent, prefix=".gradtrace-") as tmp:
-            staged = Path(tmp) / path.name
-            staged.write_bytes(data)
-            os.replace(staged, path)

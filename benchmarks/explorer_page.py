@@ -88,10 +88,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             ready = page.evaluate("performance.getEntriesByName('explorer-ready')[0].startTime")
             paint = page.evaluate(
                 "(performance.getEntriesByName('first-contentful-paint')[0] || {startTime: NaN}).startTime")
-            last = int(page.get_attribute("#slider", "max"))
+            last = int(page.get_attribute("#slider", "max") or 0)
             count = last if args.steps is None else min(args.steps, last)
             times = page.evaluate(STEP_TIMES, count)
-            assert int(page.get_attribute("body", "data-position")) == count, "the page did not step"
+            assert int(page.get_attribute("body", "data-position") or -1) == count, "the page did not step"
         finally:
             browser.close()
         size = path.stat().st_size

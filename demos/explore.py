@@ -6,6 +6,7 @@ Usage::
     python -m demos.explore --sample 01 --seed 3   # another sample, other weights
     python -m demos.explore "(a*b + c).tanh()" a=2 b=-3 c=10 --out out/tanh.html
     python -m demos.explore -- "-a * b" a=1 b=2    # an expression that starts with "-"
+    python -m demos.explore "a*a*a" a=2 --quiet    # print nothing; just write out/explorer.html
 
 Without an expression the page shows the loss ``(t - y)^2`` of a 2-2-1 sigmoid
 network (``nn.MLP``) on one XOR sample: about 70 chain-rule steps, from the
@@ -15,22 +16,22 @@ never run: it may use names, numbers, ``+ - * / **``, unary ``-`` and the
 methods ``.tanh() .exp() .log() .sigmoid() .relu()``, nothing else.
 
 The page is one HTML file with everything inline: open it from disk in any
-browser, no network needed.
+browser, no network needed. Drawing it needs Graphviz's ``dot`` program; a
+graph of more than ``--max-nodes`` Values (default 500) is refused, as ``dot``
+may take minutes on it.
 """
 
 from __future__ import annotations
 
-import argparse
 import ast
 import keyword
 import math
 import operator
 import re
-import sys
 from typing import Callable, Sequence
 
-from autograd import Value, save_explorer
-from demos._common import OUT_DIR, output_path
+from autograd import Value, save_explorer, topological_order
+from demos._common import DemoError, DemoParser, count, run
 from nn import MLP, Module, mse_loss
 
 __all__ = ["main", "ExpressionError", "build_expression", "parse_assignment", "xor_loss", "METHODS"]
@@ -246,10 +247,14 @@ def _expression_root(expr: str, assignments: Sequence[str]) -> tuple[Value, dict
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Parse the arguments, build the graph, write the page and say where it is."""
-    parser = argparse.ArgumentParser(
-        prog="python -m demos.explore",
-        description="Write a self-contained HTML page that steps through a backward pass.",
+    """Parse the arguments, build the graph, write the page and say where it is. Returns 0.
+
+    A page that cannot be written, a missing ``dot`` or a graph larger than
+    ``--max-nodes`` raises; ``python -m demos.explore`` reports it in one line.
+    """
+    parser = DemoParser(
+        "python -m demos.explore",
+        "Write a self-contained HTML page that steps through a backward pass.",
         epilog='example: python -m demos.explore "(a*b + c).tanh()" a=2 b=-3 c=10',
     )
     parser.add_argument(
@@ -257,15 +262,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="an expression of names (default: the XOR network's loss); put -- before one that starts with -",
     )
     parser.add_argument("assignments", nargs="*", metavar="NAME=VALUE", help="a value for each name in EXPR")
-    parser.add_argument(
-        "--out", default=str(OUT_DIR / "explorer.html"), help="where to write the page (default: %(default)s)"
-    )
+    parser.add_output("--out", "explorer.html", (".html", ".htm"), "where to write the page",
+                      needs_dot=(".html", ".htm"))
     parser.add_argument("--seed", type=int, default=None, help="the XOR network's weights (default: 0)")
     parser.add_argument("--sample", choices=sorted(XOR_SAMPLES), default=None, help="the XOR input pair (default: 10)")
+    parser.add_argument("--max-nodes", type=count(1), default=500,
+                        help="refuse a graph of more Values than this (default 500): `dot` may take minutes on it")
+    parser.add_quiet("print nothing when the page is written")
     args = parser.parse_args(argv)
 
-    if not args.out.lower().endswith((".html", ".htm")):
-        parser.error(f"--out {args.out!r}: the page's file name must end in .html")
     params: list[Value] | None = None
     if args.expr is None:
         sample = args.sample or "10"
@@ -283,11 +288,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ExpressionError as err:
             parser.error(str(err))
         title = f"{args.expr}  at  {', '.join(f'{k} = {v:g}' for k, v in values.items())}"
-    path = save_explorer(root, output_path(args.out), title=title, params=params)
-    size_kb = path.stat().st_size / 1024
-    print(f"wrote {path} ({size_kb:.0f} KB); open it in a browser: {path.resolve().as_uri()}")
+    size = len(topological_order(root))
+    if size > args.max_nodes:
+        raise DemoError(
+            f"the graph has {size} Values, more than --max-nodes {args.max_nodes}: `dot` may take minutes to draw it; "
+            f"give --max-nodes {size} to draw it anyway, or a smaller expression"
+        )
+    path = save_explorer(root, args.out, title=title, params=params, max_nodes=None)
+    if not args.quiet:
+        size_kb = path.stat().st_size / 1024
+        print(f"wrote {path} ({size_kb:.0f} KB); open it in a browser: {path.resolve().as_uri()}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

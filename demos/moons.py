@@ -17,12 +17,11 @@ from __future__ import annotations
 import argparse
 import math
 import random
-import sys
 import time
 from typing import Sequence
 
 from autograd import Value, no_grad
-from demos._common import IMAGE_SUFFIXES, OUT_DIR, check_positive, check_suffix, echo, progress, pyplot, save_figure
+from demos._common import IMAGE_SUFFIXES, DemoParser, count, echo, number, progress, pyplot, run, save_figure
 from nn import MLP, hinge_loss
 
 __all__ = ["main", "make_moons", "accuracy"]
@@ -77,36 +76,25 @@ def accuracy(scores: Sequence[Value | float], labels: Sequence[int]) -> float:
 
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m demos.moons",
-        description="Train micrograd's 2-16-16-1 ReLU network on two moons with a max-margin loss and SGD.",
+    parser = DemoParser(
+        "python -m demos.moons",
+        "Train micrograd's 2-16-16-1 ReLU network on two moons with a max-margin loss and SGD.",
     )
-    parser.add_argument("--samples", type=int, default=100, help="number of points (default 100)")
-    parser.add_argument("--noise", type=float, default=0.1, help="standard deviation of the noise (default 0.1)")
-    parser.add_argument("--steps", type=int, default=100, help="SGD steps (default 100)")
-    parser.add_argument("--batch-size", type=int, default=None, help="points per step (default: all of them)")
-    parser.add_argument("--alpha", type=float, default=1e-4, help="L2 strength (default 1e-4)")
-    parser.add_argument("--hidden", type=int, default=16, help="width of both hidden layers (default 16)")
-    parser.add_argument("--seed", type=int, default=0,
-                        help="seed of the points, the weights and the batches (default 0)")
-    parser.add_argument("--plot", nargs="?", const=str(OUT_DIR / "moons.png"), default=None, metavar="PATH",
-                        help="draw the decision boundary with the points (.png .svg .pdf; default out/moons.png)")
-    parser.add_argument("--grid", type=int, default=60, help="boundary grid resolution per axis (default 60)")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--samples", type=count(2), default=100, help="number of points (default 100)")
+    parser.add_argument("--noise", type=number(at_least=0), default=0.1,
+                        help="standard deviation of the noise (default 0.1)")
+    parser.add_argument("--steps", type=count(1), default=100, help="SGD steps (default 100)")
+    parser.add_argument("--batch-size", type=count(1), default=None, help="points per step (default: all of them)")
+    parser.add_argument("--alpha", type=number(at_least=0), default=1e-4, help="L2 strength (default 1e-4)")
+    parser.add_argument("--hidden", type=count(1), default=16, help="width of both hidden layers (default 16)")
+    parser.add_seed("seed of the points, the weights and the batches (default 0)")
+    parser.add_output("--plot", "moons.png", IMAGE_SUFFIXES, "draw the decision boundary with the points",
+                      optional=True)
+    parser.add_argument("--grid", type=count(2), default=60, help="boundary grid resolution per axis (default 60)")
+    parser.add_quiet("no progress bar and no line every 10 steps")
     args = parser.parse_args(argv)
-    if args.samples < 2:
-        parser.error(f"--samples must be at least 2, got {args.samples}")
-    check_positive(parser, "--noise", args.noise, allow_zero=True)
-    if args.steps < 1:
-        parser.error(f"--steps must be at least 1, got {args.steps}")
-    if args.batch_size is not None and not 1 <= args.batch_size <= args.samples:
+    if args.batch_size is not None and args.batch_size > args.samples:
         parser.error(f"--batch-size must be between 1 and --samples ({args.samples}), got {args.batch_size}")
-    check_positive(parser, "--alpha", args.alpha, allow_zero=True)
-    if args.hidden < 1:
-        parser.error(f"--hidden must be at least 1, got {args.hidden}")
-    if args.grid < 2:
-        parser.error(f"--grid must be at least 2, got {args.grid}")
-    check_suffix(parser, "--plot", args.plot, IMAGE_SUFFIXES)
     return args
 
 
@@ -139,7 +127,10 @@ def _plot(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the demo; ``argv`` as on the command line (``None``: ``sys.argv[1:]``). Returns 0."""
+    """Run the demo; ``argv`` as on the command line (``None``: ``sys.argv[1:]``). Returns 0.
+
+    A --plot that cannot be written raises; ``python -m demos.moons`` reports it in one line.
+    """
     args = _parse(argv)
     X, y = make_moons(args.samples, args.noise, seed=args.seed)
     model = MLP(2, [args.hidden, args.hidden, 1], activation="relu", output_activation="linear",
@@ -180,4 +171,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

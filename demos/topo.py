@@ -6,6 +6,7 @@ Usage::
     python -m demos.topo --value 3 --depth 8   # another a, a longer table of chains
     python -m demos.topo --graph topo.png      # the graph elsewhere (.svg .png .pdf .dot)
     python -m demos.topo --no-graph            # no picture (needs no Graphviz)
+    python -m demos.topo --quiet               # the results only, without the step-by-step arithmetic
 
 ``c = b + b = 4a``, so dc/da = 4. The naive backward that many first attempts
 write, "for each parent: add local * my grad to its grad, then recurse into it",
@@ -18,11 +19,10 @@ finishes each node's gradient before passing it on, and gives 4.
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Callable, Sequence
 
-from autograd import GraphvizNotFoundError, Value, save_graph, topological_order
-from demos._common import GRAPH_SUFFIXES, OUT_DIR, check_suffix, graphviz_missing, output_path
+from autograd import Value, save_graph, topological_order
+from demos._common import DOT_SUFFIXES, GRAPH_SUFFIXES, DemoParser, count, number, run
 
 __all__ = ["main", "doubling_chain", "naive_backward_WRONG", "topological_backward"]
 
@@ -103,81 +103,68 @@ def topological_backward(root: Value, log: Log | None = None) -> list[Value]:
 
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m demos.topo",
-        description="b = a + a, c = b + b: a naive recursive backward gives dc/da = 6, "
-        "the topological order gives 4.",
+    parser = DemoParser(
+        "python -m demos.topo",
+        "b = a + a, c = b + b: a naive recursive backward gives dc/da = 6, the topological order gives 4.",
     )
-    parser.add_argument("--value", type=float, default=2.0,
+    parser.add_argument("--value", type=number(), default=2.0,
                         help="the value of a (default 2; the gradients do not depend on it)")
-    parser.add_argument("--depth", type=int, default=5,
+    parser.add_argument("--depth", type=count(1, MAX_DEPTH), default=5,
                         help=f"longest chain of doublings in the table (1..{MAX_DEPTH}, default 5)")
-    parser.add_argument("--graph", metavar="PATH", default=str(OUT_DIR / "topo_graph.svg"),
-                        help="where to draw c's graph with the right gradients "
-                             "(.svg .png .pdf .dot; default out/topo_graph.svg)")
+    parser.add_output("--graph", "topo_graph.svg", GRAPH_SUFFIXES, "where to draw c's graph with the right gradients",
+                      unless="no_graph", needs_dot=DOT_SUFFIXES)
     parser.add_argument("--no-graph", action="store_true", help="draw no graph")
-    parser.add_argument("--seed", type=int, default=0, help="accepted like every demo; nothing here is random")
-    parser.add_argument("--quiet", action="store_true", help="accepted like every demo; there is no long loop here")
-    args = parser.parse_args(argv)
-    if not 1 <= args.depth <= MAX_DEPTH:
-        parser.error(f"--depth must be between 1 and {MAX_DEPTH}, got {args.depth}")
-    if not abs(args.value) < float("inf"):
-        parser.error(f"--value must be a finite number, got {args.value!r}")
-    if not args.no_graph:
-        check_suffix(parser, "--graph", args.graph, GRAPH_SUFFIXES)
-    return args
+    parser.add_quiet("the results only: leave out the step-by-step arithmetic of both backward passes")
+    return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the demo; ``argv`` as on the command line (``None``: ``sys.argv[1:]``).
+    """Run the demo; ``argv`` as on the command line (``None``: ``sys.argv[1:]``). Returns 0.
 
-    Returns 0, or 1 when a graph picture needs Graphviz's ``dot`` and it is not installed.
+    A graph that cannot be written, or a graph picture without Graphviz's
+    ``dot``, raises; ``python -m demos.topo`` reports it in one line.
     """
     args = _parse(argv)
-
-    def say(line: str = "") -> None:
-        print(line)
+    step: Log | None = None if args.quiet else (lambda line: print("  " + line))
 
     a, c = doubling_chain(args.value, 2)
-    say(f"b = a + a,  c = b + b,  a = {a.data:g}:  c = 4a = {c.data:g}, so dc/da = 4.")
-    say()
-    say("Naive recursive backward (WRONG): for each parent, parent.grad += local * node.grad, then recurse")
-    naive_backward_WRONG(c, log=lambda line: say("  " + line))
+    print(f"b = a + a,  c = b + b,  a = {a.data:g}:  c = 4a = {c.data:g}, so dc/da = 4.")
+    print()
+    print("Naive recursive backward (WRONG): for each parent, parent.grad += local * node.grad, then recurse")
+    naive_backward_WRONG(c, log=step)
     wrong = a.grad
-    say(f"  naive dc/da = {wrong:g}   <- WRONG: b passed its gradient down before it was complete (1), then again (2)")
-    say()
+    print(f"  naive dc/da = {wrong:g}   "
+          "<- WRONG: b passed its gradient down before it was complete (1), then again (2)")
+    print()
 
     a, c = doubling_chain(args.value, 2)
     order = topological_order(c)
-    say("Topological order (inputs first): " + ", ".join(v.label for v in order))
-    say("backward() visits it in reverse, so every node has its full gradient before passing it on:")
-    topological_backward(c, log=lambda line: say("  " + line))
+    print("Topological order (inputs first): " + ", ".join(v.label for v in order))
+    print("backward() visits it in reverse, so every node has its full gradient before passing it on:")
+    topological_backward(c, log=step)
     right = a.grad
     check_a, check_c = doubling_chain(args.value, 2)
     check_c.backward()
-    say(f"  topological dc/da = {right:g}   <- right (c.backward() gives {check_a.grad:g})")
-    say()
+    print(f"  topological dc/da = {right:g}   <- right (c.backward() gives {check_a.grad:g})")
+    print()
 
-    say("Chains of doublings x1 = x0 + x0, x2 = x1 + x1, ...: d(x_n)/d(x0) = 2^n")
-    say(f"  {'n':>3}  {'right':>8}  {'naive (wrong)':>14}  {'nodes visited, naive':>21}  {'topological':>11}")
+    print("Chains of doublings x1 = x0 + x0, x2 = x1 + x1, ...: d(x_n)/d(x0) = 2^n")
+    print(f"  {'n':>3}  {'right':>8}  {'naive (wrong)':>14}  {'nodes visited, naive':>21}  {'topological':>11}")
     for n in range(1, args.depth + 1):
         x0, xn = doubling_chain(args.value, n)
         calls = naive_backward_WRONG(xn)
         naive = x0.grad
         x0, xn = doubling_chain(args.value, n)
         visited = len(topological_backward(xn))
-        say(f"  {n:>3}  {x0.grad:>8g}  {naive:>14g}  {calls:>21}  {visited:>11}")
+        print(f"  {n:>3}  {x0.grad:>8g}  {naive:>14g}  {calls:>21}  {visited:>11}")
 
     if not args.no_graph:
         title = "b = a + a, c = b + b: the gradients of backward() (topological order)"
-        try:
-            path = save_graph(c, output_path(args.graph), title=title)
-        except GraphvizNotFoundError as err:
-            return graphviz_missing(err, "--graph")
-        say()
-        say(f"graph of c with the right gradients: {path}")
+        path = save_graph(c, args.graph, title=title)
+        print()
+        print(f"graph of c with the right gradients: {path}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

@@ -28,22 +28,21 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 from typing import Sequence
 
-from autograd import GraphvizNotFoundError, Value, save_graph
+from autograd import Value, save_graph
 from demos._common import (
+    DOT_SUFFIXES,
     GRAPH_SUFFIXES,
     IMAGE_SUFFIXES,
-    OUT_DIR,
-    check_suffix,
-    graphviz_missing,
-    output_path,
+    DemoParser,
+    count,
     progress,
     pyplot,
+    run,
     save_figure,
 )
-from nn import MLP, mse_loss
+from nn import INITS, MLP, mse_loss
 
 __all__ = ["main", "ACTIVATIONS", "layer_gradients", "sigmoid_chain"]
 
@@ -121,42 +120,33 @@ def _plot(grads: dict[str, list[float]], path: str, depth: int, width: int) -> s
 
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m demos.vanishing",
-        description="Mean |gradient| per layer of deep narrow MLPs with sigmoid, tanh and relu.",
+    parser = DemoParser(
+        "python -m demos.vanishing",
+        "Mean |gradient| per layer of deep narrow MLPs with sigmoid, tanh and relu.",
     )
-    parser.add_argument("--depth", type=int, default=12, help="hidden layers (default 12)")
-    parser.add_argument("--width", type=int, default=8, help="neurons per hidden layer, and inputs (default 8)")
-    parser.add_argument("--init", choices=("xavier", "he", "uniform", "uniform01"), default=None,
+    parser.add_argument("--depth", type=count(1), default=12, help="hidden layers (default 12)")
+    parser.add_argument("--width", type=count(1), default=8, help="neurons per hidden layer, and inputs (default 8)")
+    parser.add_argument("--init", choices=INITS, default=None,
                         help="initial weights of all three networks (default: suited to each activation, "
                              "Xavier for sigmoid and tanh, He for relu)")
-    parser.add_argument("--samples", type=int, default=32, help="random examples in the batch (default 32)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the weights and the examples (default 0)")
-    parser.add_argument("--plot", metavar="PATH", default=str(OUT_DIR / "vanishing.png"),
-                        help="gradient per layer, log scale (.png .svg .pdf; default out/vanishing.png)")
-    parser.add_argument("--graph", metavar="PATH", default=str(OUT_DIR / "vanishing_graph.svg"),
-                        help="a deep sigmoid chain coloured by gradient "
-                             "(.svg .png .pdf .dot; default out/vanishing_graph.svg)")
-    parser.add_argument("--graph-depth", type=int, default=4, help="sigmoid layers in the drawn chain (default 4)")
+    parser.add_argument("--samples", type=count(1), default=32, help="random examples in the batch (default 32)")
+    parser.add_seed("seed of the weights and the examples (default 0)")
+    parser.add_output("--plot", "vanishing.png", IMAGE_SUFFIXES, "gradient per layer, log scale",
+                      unless="no_pictures")
+    parser.add_output("--graph", "vanishing_graph.svg", GRAPH_SUFFIXES, "a deep sigmoid chain coloured by gradient",
+                      unless="no_pictures", needs_dot=DOT_SUFFIXES)
+    parser.add_argument("--graph-depth", type=count(1, 20), default=4,
+                        help="sigmoid layers in the drawn chain (default 4; at most 20, a readable picture)")
     parser.add_argument("--no-pictures", action="store_true", help="write neither the plot nor the graph")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
-    args = parser.parse_args(argv)
-    for flag, value in (("--depth", args.depth), ("--width", args.width), ("--samples", args.samples),
-                        ("--graph-depth", args.graph_depth)):
-        if value < 1:
-            parser.error(f"{flag} must be at least 1, got {value}")
-    if args.graph_depth > 20:
-        parser.error(f"--graph-depth must be at most 20 (a readable picture), got {args.graph_depth}")
-    if not args.no_pictures:
-        check_suffix(parser, "--plot", args.plot, IMAGE_SUFFIXES)
-        check_suffix(parser, "--graph", args.graph, GRAPH_SUFFIXES)
-    return args
+    parser.add_quiet()
+    return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the demo; ``argv`` as on the command line (``None``: ``sys.argv[1:]``).
+    """Run the demo; ``argv`` as on the command line (``None``: ``sys.argv[1:]``). Returns 0.
 
-    Returns 0, or 1 when a graph picture needs Graphviz's ``dot`` and it is not installed.
+    A picture that cannot be written, or a graph picture without Graphviz's
+    ``dot``, raises; ``python -m demos.vanishing`` reports it in one line.
     """
     args = _parse(argv)
     inits = args.init or "Xavier for sigmoid and tanh, He for relu"
@@ -171,14 +161,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"plot: {_plot(grads, args.plot, args.depth, args.width)}")
         loss, model = sigmoid_chain(args.graph_depth, seed=args.seed)
         title = f"{args.graph_depth} sigmoid layers of one neuron: colour = size of the gradient (red +, blue -)"
-        try:
-            path = save_graph(loss, output_path(args.graph), params=model, color_by_grad=True, title=title,
-                              rankdir="TB")
-        except GraphvizNotFoundError as err:
-            return graphviz_missing(err, "--graph")
+        path = save_graph(loss, args.graph, params=model, color_by_grad=True, title=title, rankdir="TB")
         print(f"graph of a sigmoid chain coloured by gradient: {path}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

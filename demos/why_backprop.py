@@ -23,24 +23,13 @@ to about 1e-8 (the printed max difference). Backprop is timed as the best of
 from __future__ import annotations
 
 import argparse
-import json
 import random
-import sys
 import time
 from dataclasses import asdict, dataclass
 from typing import Sequence
 
 from autograd import numerical_grad
-from demos._common import (
-    IMAGE_SUFFIXES,
-    OUT_DIR,
-    check_positive,
-    check_suffix,
-    output_path,
-    progress,
-    pyplot,
-    save_figure,
-)
+from demos._common import IMAGE_SUFFIXES, DemoParser, count, number, progress, pyplot, run, save_figure, save_json
 from nn import MLP, mse_loss
 
 __all__ = ["main", "Comparison", "compare"]
@@ -132,41 +121,32 @@ def _plot(rows: list[Comparison], path: str) -> str:
 
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m demos.why_backprop",
-        description="Time one gradient by backward() and by nudging for MLPs of growing size.",
+    parser = DemoParser(
+        "python -m demos.why_backprop",
+        "Time one gradient by backward() and by nudging for MLPs of growing size.",
     )
-    parser.add_argument("--widths", type=int, nargs="+", default=[2, 4, 8, 16, 32], metavar="W",
+    parser.add_argument("--widths", type=count(1), nargs="+", default=[2, 4, 8, 16, 32], metavar="W",
                         help="hidden widths to try, one network each (default 2 4 8 16 32)")
-    parser.add_argument("--depth", type=int, default=2, help="hidden layers per network (default 2)")
-    parser.add_argument("--nin", type=int, default=2, help="inputs of each network (default 2)")
-    parser.add_argument("--eps", type=float, default=1e-6, help="nudge size of the central differences (default 1e-6)")
-    parser.add_argument("--repeat", type=int, default=3,
+    parser.add_argument("--depth", type=count(1), default=2, help="hidden layers per network (default 2)")
+    parser.add_argument("--nin", type=count(1), default=2, help="inputs of each network (default 2)")
+    parser.add_argument("--eps", type=number(above=0), default=1e-6,
+                        help="nudge size of the central differences (default 1e-6)")
+    parser.add_argument("--repeat", type=count(1), default=3,
                         help="backprop is timed as the best of this many runs (default 3)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the weights and the example (default 0)")
-    parser.add_argument("--plot", metavar="PATH", default=str(OUT_DIR / "why_backprop.png"),
-                        help="time against parameter count, log axes (.png .svg .pdf; default out/why_backprop.png)")
+    parser.add_seed("seed of the weights and the example (default 0)")
+    parser.add_output("--plot", "why_backprop.png", IMAGE_SUFFIXES, "time against parameter count, log axes",
+                      unless="no_plot")
     parser.add_argument("--no-plot", action="store_true", help="draw no picture")
-    parser.add_argument("--json", nargs="?", const=str(OUT_DIR / "why_backprop.json"), default=None, metavar="PATH",
-                        help="write the table as JSON (default out/why_backprop.json)")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
-    args = parser.parse_args(argv)
-    if any(w < 1 for w in args.widths):
-        parser.error(f"--widths must all be at least 1, got {args.widths}")
-    if args.depth < 1:
-        parser.error(f"--depth must be at least 1, got {args.depth}")
-    if args.nin < 1:
-        parser.error(f"--nin must be at least 1, got {args.nin}")
-    if args.repeat < 1:
-        parser.error(f"--repeat must be at least 1, got {args.repeat}")
-    check_positive(parser, "--eps", args.eps)
-    if not args.no_plot:
-        check_suffix(parser, "--plot", args.plot, IMAGE_SUFFIXES)
-    return args
+    parser.add_output("--json", "why_backprop.json", (), "write the table as JSON", optional=True)
+    parser.add_quiet()
+    return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the demo; ``argv`` as on the command line (``None``: ``sys.argv[1:]``). Returns 0."""
+    """Run the demo; ``argv`` as on the command line (``None``: ``sys.argv[1:]``). Returns 0.
+
+    An output that cannot be written raises; ``python -m demos.why_backprop`` reports it in one line.
+    """
     args = _parse(argv)
     widths = sorted(set(args.widths))
     print(f"MLPs {args.nin}-[W x {args.depth}]-1 (tanh), one gradient of a squared error by each method:")
@@ -186,11 +166,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.no_plot:
         print(f"plot: {_plot(rows, args.plot)}")
     if args.json:
-        path = output_path(args.json)
-        path.write_text(json.dumps([asdict(r) for r in rows], indent=2) + "\n")
-        print(f"table: {path}")
+        print(f"table: {save_json([asdict(r) for r in rows], args.json)}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

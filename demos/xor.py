@@ -35,27 +35,26 @@ and ``"runs"``: the two summaries, backprop first.
 from __future__ import annotations
 
 import argparse
-import json
 import math
-import sys
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-from autograd import GraphvizNotFoundError, Value, no_grad, save_graph
+from autograd import Value, no_grad, save_graph
 from demos._common import (
+    DOT_SUFFIXES,
     GRAPH_SUFFIXES,
     IMAGE_SUFFIXES,
-    OUT_DIR,
-    check_positive,
-    check_suffix,
-    graphviz_missing,
-    output_path,
+    DemoParser,
+    count,
+    number,
     progress,
     pyplot,
+    run,
     save_figure,
+    save_json,
 )
-from nn import MLP, binary_cross_entropy, mse_loss
+from nn import INITS, MLP, binary_cross_entropy, mse_loss
 
 __all__ = ["main", "INPUTS", "TARGETS", "make_model", "xor_loss", "train", "Run", "DEFAULTS"]
 
@@ -64,7 +63,6 @@ TARGETS = (0.0, 1.0, 1.0, 0.0)
 METHODS = ("backprop", "numerical", "both")
 LOSSES = ("bce", "mse")
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
-INITS = ("xavier", "he", "uniform", "uniform01")
 GRAPH_SAMPLE = 2  # the row (1, 0) -> 1 is drawn by --graph
 
 # Chosen by scripts/xor_seeds.py: 20 of seeds 0..19 learn XOR by either method (see the README's tour).
@@ -215,24 +213,25 @@ def _graph(model: MLP, path: str, loss: str) -> str:
     out.backward()
     title = (f"Trained XOR network, loss on x = ({x[0].data:g}, {x[1].data:g}), target {target:g}: "
              "every node's data and gradient")
-    path_out = save_graph(out, output_path(path), params=model, title=title, rankdir="TB")
+    path_out = save_graph(out, path, params=model, title=title, rankdir="TB")
     model.zero_grad()
     return str(path_out)
 
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m demos.xor",
-        description="Train a 2-2-1 network on XOR by backprop or by nudging each weight (finite differences).",
+    parser = DemoParser(
+        "python -m demos.xor",
+        "Train a 2-2-1 network on XOR by backprop or by nudging each weight (finite differences).",
     )
     parser.add_argument("--method", choices=METHODS, default="backprop",
                         help="how to find the gradient: backprop (default), numerical (nudging), both to compare")
-    parser.add_argument("--epochs", type=int, default=DEFAULTS["epochs"],
+    parser.add_argument("--epochs", type=count(1), default=DEFAULTS["epochs"],
                         help=f"passes over the truth table (default {DEFAULTS['epochs']})")
-    parser.add_argument("--lr", type=float, default=DEFAULTS["lr"], help=f"learning rate (default {DEFAULTS['lr']:g})")
-    parser.add_argument("--eps", type=float, default=DEFAULTS["eps"],
+    parser.add_argument("--lr", type=number(above=0), default=DEFAULTS["lr"],
+                        help=f"learning rate (default {DEFAULTS['lr']:g})")
+    parser.add_argument("--eps", type=number(above=0), default=DEFAULTS["eps"],
                         help=f"nudge size of the numerical method (default {DEFAULTS['eps']:g})")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the initial weights (default 0)")
+    parser.add_seed("seed of the initial weights (default 0)")
     parser.add_argument("--init", choices=INITS, default=DEFAULTS["init"],
                         help="initial weights: uniform01 U(0, 1) as in the classic tutorial (default), "
                              "uniform U(-1, 1), xavier, he")
@@ -240,28 +239,20 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="hidden activation (default sigmoid)")
     parser.add_argument("--loss", choices=LOSSES, default=DEFAULTS["loss"],
                         help="mse: mean squared error (default); bce: binary cross-entropy")
-    parser.add_argument("--graph", nargs="?", const=str(OUT_DIR / "xor_graph.svg"), default=None, metavar="PATH",
-                        help="draw the loss's graph on one row with every gradient "
-                             "(.svg .png .pdf .dot; default out/xor_graph.svg)")
-    parser.add_argument("--plot", nargs="?", const=str(OUT_DIR / "xor_loss.png"), default=None, metavar="PATH",
-                        help="draw the loss curve(s) (.png .svg .pdf; default out/xor_loss.png)")
-    parser.add_argument("--json", nargs="?", const=str(OUT_DIR / "xor.json"), default=None, metavar="PATH",
-                        help="write a JSON summary (default out/xor.json)")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
-    args = parser.parse_args(argv)
-    if args.epochs < 1:
-        parser.error(f"--epochs must be at least 1, got {args.epochs}")
-    check_positive(parser, "--lr", args.lr)
-    check_positive(parser, "--eps", args.eps)
-    check_suffix(parser, "--graph", args.graph, GRAPH_SUFFIXES)
-    check_suffix(parser, "--plot", args.plot, IMAGE_SUFFIXES)
-    return args
+    parser.add_output("--graph", "xor_graph.svg", GRAPH_SUFFIXES,
+                      "draw the loss's graph on one row with every gradient", optional=True, needs_dot=DOT_SUFFIXES)
+    parser.add_output("--plot", "xor_loss.png", IMAGE_SUFFIXES, "draw the loss curve(s)", optional=True)
+    parser.add_output("--json", "xor.json", (), "write a JSON summary", optional=True)
+    parser.add_quiet()
+    return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the demo; ``argv`` as on the command line (``None``: ``sys.argv[1:]``).
+    """Run the demo; ``argv`` as on the command line (``None``: ``sys.argv[1:]``). Returns 0.
 
-    Returns 0, or 1 when a graph picture needs Graphviz's ``dot`` and it is not installed.
+    A file that cannot be written, or a graph picture without Graphviz's
+    ``dot``, raises (checked before training where that can be known);
+    ``python -m demos.xor`` reports it in one line.
     """
     args = _parse(argv)
     methods = ["backprop", "numerical"] if args.method == "both" else [args.method]
@@ -272,9 +263,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         model = make_model(args.seed, args.init, args.activation)
         model.load_state_dict(start_weights)  # both methods start from the very same weights
         models.append(model)
-        run = train(model, method, epochs=args.epochs, lr=args.lr, eps=args.eps, loss=args.loss, quiet=args.quiet)
-        runs.append(run)
-        print(_truth_table(run))
+        result = train(model, method, epochs=args.epochs, lr=args.lr, eps=args.eps, loss=args.loss, quiet=args.quiet)
+        runs.append(result)
+        print(_truth_table(result))
     if len(runs) == 2:
         b, n = runs
         gap = max(abs(p - q) for p, q in zip(b.predictions, n.predictions))
@@ -296,16 +287,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "seconds": sum(r.seconds for r in runs),
                 "runs": [r.summary() for r in runs],
             }
-        path = output_path(args.json)
-        path.write_text(json.dumps(summary, indent=2) + "\n")
-        print(f"summary: {path}")
+        print(f"summary: {save_json(summary, args.json)}")
     if args.graph:
-        try:
-            print(f"graph of the loss on one row: {_graph(models[0], args.graph, args.loss)}")
-        except GraphvizNotFoundError as err:
-            return graphviz_missing(err, "--graph")
+        print(f"graph of the loss on one row: {_graph(models[0], args.graph, args.loss)}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

@@ -1,4 +1,4 @@
-"""Initial weights (Xavier/Glorot, He, the tutorials' uniform ranges) from a private generator.
+"""Initial weights (Xavier/Glorot, He, micrograd's, the tutorials' uniform ranges) from a private generator.
 
 Every scheme draws one neuron at a time from a ``random.Random`` that belongs to
 the model being built (never the global generator): first its weights
@@ -10,12 +10,19 @@ same ``seed`` gives the same weights on every machine and Python version.
 | ------------- | ---------------------------------------------- | ------------- |
 | ``xavier``    | U(-a, a), a = sqrt(6 / (fan_in + fan_out))     | 0             |
 | ``he``        | U(-a, a), a = sqrt(6 / fan_in)                 | 0             |
-| ``uniform``   | U(-1, 1) (micrograd)                           | U(-1, 1)      |
+| ``uniform``   | U(-1, 1)                                       | U(-1, 1)      |
 | ``uniform01`` | U(0, 1) (the classic first tutorial)           | U(0, 1)       |
+| ``micrograd`` | U(-1, 1), as micrograd's ``Neuron`` draws them | 0             |
 
 ``fan_in`` is the number of inputs of a neuron, ``fan_out`` the width of its
 layer (1 for a lone neuron). The default (``init=None``) is He for ``relu`` and
 Xavier for ``tanh``, ``sigmoid`` and ``linear``.
+
+``micrograd`` draws exactly what micrograd 0.1.0 draws: its ``Neuron`` takes
+``random.uniform(-1, 1)`` once per weight and sets the bias to 0, neuron by
+neuron, layer by layer, from Python's global generator. So after
+``random.seed(s)``, ``micrograd.nn.MLP(2, [16, 16, 1])`` holds the very weights of
+``MLP(2, [16, 16, 1], init="micrograd", seed=s)``, and the two train alike.
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ from numbers import Integral
 
 __all__ = ["INITS", "default_init", "resolve_init", "make_rng", "draw_neuron"]
 
-INITS = ("xavier", "he", "uniform", "uniform01")
+INITS = ("xavier", "he", "uniform", "uniform01", "micrograd")
 
 
 def default_init(activation: str) -> str:
@@ -77,6 +84,9 @@ def draw_neuron(init: str, fan_in: int, fan_out: int, rng: random.Random) -> tup
     (2, True)
     >>> draw_neuron("xavier", 2, 1, random.Random(0))[1]
     0.0
+    >>> rng = random.Random(0)
+    >>> draw_neuron("micrograd", 2, 1, random.Random(0)) == ([rng.uniform(-1, 1), rng.uniform(-1, 1)], 0.0)
+    True
     """
     if init == "xavier":
         a = math.sqrt(6.0 / (fan_in + fan_out))
@@ -90,4 +100,6 @@ def draw_neuron(init: str, fan_in: int, fan_out: int, rng: random.Random) -> tup
     if init == "uniform01":
         weights = [rng.uniform(0.0, 1.0) for _ in range(fan_in)]
         return weights, rng.uniform(0.0, 1.0)
+    if init == "micrograd":  # micrograd's Neuron: w = [uniform(-1, 1) for each input], b = 0
+        return [rng.uniform(-1, 1) for _ in range(fan_in)], 0.0
     raise ValueError(f"draw_neuron: unknown init {init!r}; use one of {', '.join(map(repr, INITS))}")

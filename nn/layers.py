@@ -86,7 +86,7 @@ class Neuron(_Configured):
 
     ``activation``: ``"tanh"``, ``"sigmoid"``, ``"relu"`` or ``"linear"``.
     ``init``: ``None`` (He for relu, Xavier otherwise), ``"xavier"``, ``"he"``,
-    ``"uniform"`` or ``"uniform01"`` (see :mod:`nn.init`). ``seed``: an int for
+    ``"uniform"``, ``"uniform01"`` or ``"micrograd"`` (see :mod:`nn.init`). ``seed``: an int for
     the same weights every time, ``None`` for fresh ones, or a ``random.Random``
     to draw from (Layer and MLP share theirs this way). ``fan_out`` only
     matters to Xavier: the width of the layer the neuron is part of.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from numbers import Real
 from typing import Any
@@ -17,7 +18,7 @@ class StateDictError(ValueError):
     """``load_state_dict`` got a dict that does not fit the model; nothing was changed.
 
     ``.missing``: names the model has but the dict lacks; ``.unexpected``: keys
-    the model does not have; ``.invalid``: names whose value is not a number.
+    the model does not have; ``.invalid``: names whose value is not a finite number.
     """
 
     def __init__(self, message: str, missing: list[str], unexpected: list[Any], invalid: list[str]) -> None:
@@ -27,6 +28,15 @@ class StateDictError(ValueError):
         self.invalid = invalid
 
 
+def _shown(x: object, limit: int = 40) -> str:
+    """``repr(x)``, shortened: a 400-digit int or a long string should not flood the message."""
+    try:
+        text = repr(x)
+    except ValueError:  # an int beyond Python's digit limit for str()
+        return f"<an int of about {x.bit_length() * 0.30103:.0f} digits>"  # type: ignore[attr-defined]
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _listing(kind: str, items: list[str]) -> str:
     shown = ", ".join(items[:_SHOWN])
     more = f", ... and {len(items) - _SHOWN} more" if len(items) > _SHOWN else ""
@@ -34,14 +44,18 @@ def _listing(kind: str, items: list[str]) -> str:
 
 
 def _is_number(x: object) -> bool:
-    """An int or float (not a bool) that fits a float."""
-    if not isinstance(x, Real) or isinstance(x, bool):
+    """An int or float (not a bool)."""
+    return isinstance(x, Real) and not isinstance(x, bool)
+
+
+def _is_finite_number(x: object) -> bool:
+    """A number that is a finite float (an int too large for a float is not)."""
+    if not _is_number(x):
         return False
     try:
-        float(x)
+        return math.isfinite(float(x))  # type: ignore[arg-type]
     except OverflowError:
         return False
-    return True
 
 
 class Module:
@@ -122,9 +136,18 @@ class Module:
     def load_state_dict(self, state: Mapping[str, float]) -> None:
         """Set every parameter from ``state``, which must have exactly this model's names.
 
-        Missing names, extra names and values that are not numbers raise
+        Missing names, extra names and values that are not finite numbers
+        (NaN, inf, an int too large for a float, a string) raise
         :class:`StateDictError` (a ``ValueError``) listing them all, and then no
         parameter has been changed. Ints are stored as floats; ``.grad`` is left alone.
+
+        >>> from nn import Neuron
+        >>> n = Neuron(1, seed=0)
+        >>> n.load_state_dict({"w.0": 0.5, "b": float("nan")})
+        Traceback (most recent call last):
+        ...
+        nn.module.StateDictError: Neuron.load_state_dict: the dict does not fit this model; nothing was loaded
+          not a finite number (1): 'b' = nan
         """
         who = f"{type(self).__name__}.load_state_dict"
         if not isinstance(state, Mapping):
@@ -133,16 +156,20 @@ class Module:
         names = {name for name, _ in named}
         missing = [name for name, _ in named if name not in state]
         unexpected = [key for key in state if key not in names]
-        invalid = [name for name, _ in named if name in state and not _is_number(state[name])]
+        invalid = [name for name, _ in named if name in state and not _is_finite_number(state[name])]
+        not_numbers = [name for name in invalid if not _is_number(state[name])]
+        not_finite = [name for name in invalid if _is_number(state[name])]
         if missing or unexpected or invalid:
             message = f"{who}: the dict does not fit this model; nothing was loaded"
             if missing:
                 message += _listing("missing", [repr(n) for n in missing])
             if unexpected:
                 message += _listing("unexpected", [repr(k) for k in unexpected])
-            if invalid:
-                details = [f"{n!r} = {state[n]!r} ({type(state[n]).__name__})" for n in invalid]
+            if not_numbers:
+                details = [f"{n!r} = {_shown(state[n])} ({type(state[n]).__name__})" for n in not_numbers]
                 message += _listing("not a number", details)
+            if not_finite:
+                message += _listing("not a finite number", [f"{n!r} = {_shown(state[n])}" for n in not_finite])
             raise StateDictError(message, missing, unexpected, invalid)
         for name, p in named:
             p.data = float(state[name])

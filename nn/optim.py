@@ -2,7 +2,10 @@
 
 Each keeps a list of parameters, reads their ``.grad`` in ``step()`` and
 changes their ``.data``; ``zero_grad()`` sets every ``.grad`` back to 0.0.
-Hyper-parameters are plain attributes (``opt.lr = 0.01`` between steps works).
+Hyper-parameters are attributes that check what they are given, at
+construction and later alike (``opt.lr = 0.01`` between steps works;
+``opt.lr = "x"`` is a ``ValueError`` naming ``lr`` at once, not a puzzle at the
+next ``step()``).
 """
 
 from __future__ import annotations
@@ -17,15 +20,63 @@ from nn.module import Module, parameter_values
 __all__ = ["Optimizer", "SGD", "Adam"]
 
 
-def _number(x: object, name: str, who: str, low: float = 0.0, high: float = math.inf, high_open: bool = False) -> float:
-    """``x`` as a float in [low, high] (or [low, high)), else a ValueError naming the hyper-parameter."""
+def _number(
+    x: object, name: str, who: str, low: float = 0.0, high: float = math.inf, *, low_open: bool = False,
+    high_open: bool = False,
+) -> float:
+    """``x`` as a finite float between ``low`` and ``high`` (each bound included unless open), else a ValueError."""
     ok = isinstance(x, Real) and not isinstance(x, bool) and math.isfinite(x)
     if ok:
-        ok = low <= x < high if high_open else low <= x <= high
+        ok = (low < x if low_open else low <= x) and (x < high if high_open else x <= high)
     if not ok:
-        bound = f"[{low:g}, {high:g})" if high_open else f">= {low:g}" if high == math.inf else f"[{low:g}, {high:g}]"
+        if high == math.inf:
+            bound = f"> {low:g}" if low_open else f">= {low:g}"
+        else:
+            bound = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
         raise ValueError(f"{who}: invalid {name} {x!r}; expected a finite number {bound}")
     return float(x)
+
+
+class _Hyper:
+    """A hyper-parameter attribute: every value set is checked by :func:`_number` (and stored as a float)."""
+
+    def __init__(self, low: float = 0.0, high: float = math.inf, *, low_open: bool = False,
+                 high_open: bool = False) -> None:
+        self.bounds = (low, high, low_open, high_open)
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+        self.slot = "_" + name
+
+    def __get__(self, obj: object, owner: type | None = None) -> float:
+        if obj is None:
+            return self  # type: ignore[return-value]
+        return obj.__dict__[self.slot]  # type: ignore[no-any-return]
+
+    def __set__(self, obj: object, value: object) -> None:
+        low, high, low_open, high_open = self.bounds
+        obj.__dict__[self.slot] = _number(
+            value, self.name, type(obj).__name__, low, high, low_open=low_open, high_open=high_open
+        )
+
+
+class _Betas:
+    """Adam's ``betas``: a pair, each in [0, 1), checked whenever it is set; stored as a tuple of floats."""
+
+    def __get__(self, obj: object, owner: type | None = None) -> tuple[float, float]:
+        if obj is None:
+            return self  # type: ignore[return-value]
+        return obj.__dict__["_betas"]  # type: ignore[no-any-return]
+
+    def __set__(self, obj: object, betas: object) -> None:
+        who = type(obj).__name__
+        if isinstance(betas, (str, bytes)) or not isinstance(betas, Iterable) or len(tuple(betas)) != 2:
+            raise ValueError(f"{who}: betas must be a pair (beta1, beta2), got {betas!r}")
+        b1, b2 = tuple(betas)
+        obj.__dict__["_betas"] = (
+            _number(b1, "beta1 (betas[0])", who, 0.0, 1.0, high_open=True),
+            _number(b2, "beta2 (betas[1])", who, 0.0, 1.0, high_open=True),
+        )
 
 
 class Optimizer:
@@ -71,7 +122,16 @@ class SGD(Optimizer):
     >>> opt = SGD([w], lr=0.1)
     >>> opt.step(); w.data           # 1 - 0.1 * 0.5
     0.95
+    >>> opt.lr = "0.1"
+    Traceback (most recent call last):
+    ...
+    ValueError: SGD: invalid lr '0.1'; expected a finite number >= 0
     """
+
+    lr = _Hyper()
+    momentum = _Hyper()
+    dampening = _Hyper()
+    weight_decay = _Hyper()
 
     def __init__(
         self,
@@ -83,10 +143,10 @@ class SGD(Optimizer):
         nesterov: bool = False,
     ) -> None:
         super().__init__(params, "SGD")
-        self.lr = _number(lr, "lr", "SGD")
-        self.momentum = _number(momentum, "momentum", "SGD")
-        self.dampening = _number(dampening, "dampening", "SGD")
-        self.weight_decay = _number(weight_decay, "weight_decay", "SGD")
+        self.lr = lr  # each checked as it is set (see _Hyper)
+        self.momentum = momentum
+        self.dampening = dampening
+        self.weight_decay = weight_decay
         if nesterov and (self.momentum <= 0.0 or self.dampening != 0.0):
             raise ValueError("SGD: nesterov=True needs momentum > 0 and dampening = 0")
         self.nesterov = bool(nesterov)
@@ -122,11 +182,18 @@ class Adam(Optimizer):
         v_hat = v / (1 - beta2 ** t)
         p = p - lr * m_hat / (sqrt(v_hat) + eps)
 
+    ``eps`` must be > 0: it keeps ``m_hat / sqrt(v_hat)`` finite when a gradient is 0.
+
     >>> w = Value(1.0); w.grad = 0.5
     >>> opt = Adam([w], lr=0.1)
     >>> opt.step(); round(w.data, 6)  # the first step moves by lr * g / (|g| + eps), about lr
     0.9
     """
+
+    lr = _Hyper()
+    betas = _Betas()
+    eps = _Hyper(low_open=True)
+    weight_decay = _Hyper()
 
     def __init__(
         self,
@@ -137,16 +204,10 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, "Adam")
-        self.lr = _number(lr, "lr", "Adam")
-        if isinstance(betas, (str, bytes)) or not isinstance(betas, Iterable) or len(tuple(betas)) != 2:
-            raise ValueError(f"Adam: betas must be a pair (beta1, beta2), got {betas!r}")
-        b1, b2 = tuple(betas)
-        self.betas = (
-            _number(b1, "beta1 (betas[0])", "Adam", 0.0, 1.0, high_open=True),
-            _number(b2, "beta2 (betas[1])", "Adam", 0.0, 1.0, high_open=True),
-        )
-        self.eps = _number(eps, "eps", "Adam")
-        self.weight_decay = _number(weight_decay, "weight_decay", "Adam")
+        self.lr = lr  # each checked as it is set (see _Hyper and _Betas)
+        self.betas = betas
+        self.eps = eps
+        self.weight_decay = weight_decay
         self.t = 0  # steps taken
         self.m = [0.0] * len(self.params)  # first moments
         self.v = [0.0] * len(self.params)  # second moments

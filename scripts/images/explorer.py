@@ -25,6 +25,7 @@ if __name__ == "__main__":  # run as a script, this folder is first on sys.path,
     sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 
 from autograd import topological_order, trace_backward  # noqa: E402
+from autograd.files import staged_path  # noqa: E402
 from demos.explore import main as explore  # noqa: E402
 from demos.explore import xor_loss  # noqa: E402
 
@@ -71,7 +72,6 @@ def main(argv: list[str] | None = None) -> list[Path]:
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
-    args.out.mkdir(parents=True, exist_ok=True)
     written = []
     with tempfile.TemporaryDirectory() as tmp:
         page_path = Path(tmp) / "explorer.html"
@@ -85,7 +85,8 @@ def main(argv: list[str] | None = None) -> list[Path]:
                     page.goto(page_path.as_uri())
                     for _ in range(position_of(op, receiver)):
                         page.keyboard.press("ArrowRight")
-                    page.screenshot(path=str(args.out / name))
+                    with staged_path(args.out / name, who="explorer.py") as staged:  # the old one stays on failure
+                        page.screenshot(path=str(staged))
                     context.close()
                     written.append(args.out / name)
             finally:

@@ -15,21 +15,12 @@ from autograd import GraphTooLargeError, Value, save_explorer, topological_order
 from autograd.explorer import _check_inert, escape_json_for_html, explorer_html
 from autograd.explorer_maths import operand
 from autograd.render import format_field
+from autograd.testing import HOSTILE_LABEL as HOSTILE
+from autograd.testing import SCRIPT_CLOSER_LABEL as CLOSER
+from autograd.testing import hostile_graph
 
-HOSTILE = "<img src=x onerror=alert(1)>"
-CLOSER = "</script><script>alert(2)</script>"
 DATA_BLOCK = re.compile(r'<script type="application/json" id="explorer-data">(.*?)</script>', re.DOTALL)
 SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
-
-
-def hostile_graph() -> Value:
-    """A small graph with hostile labels, a Value used twice and a number constant."""
-    a = Value(2.0, label="a")
-    h = Value(-3.0, label=HOSTILE)
-    s = Value(0.5, label=CLOSER)
-    y = (a * h + a * a + s * 2).tanh()
-    y.label = "y & <b>"
-    return y
 
 
 def page_data(page: str) -> dict:

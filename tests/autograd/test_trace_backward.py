@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd import BackwardStep, Value, topological_order, trace_backward
+from autograd.testing import Expression, expressions
 from autograd.trace import format_number, node_names
 
 
@@ -24,40 +25,16 @@ def grads(root: Value) -> list[bytes]:
 
 
 # ------------------------------------------------------------ random graphs
-# A program applies ops to the nodes made so far (reusing them freely), so the
-# graphs share subexpressions and use one operand twice (a * a).
-OPS = ["+", "-", "*", "neg", "tanh", "sigmoid", "relu", "**2", "c*", "+c", "/"]
-programs = st.tuples(
-    st.lists(st.floats(-2.0, 2.0, allow_nan=False), min_size=1, max_size=4),
-    st.lists(
-        st.tuples(st.sampled_from(OPS), st.integers(0, 50), st.integers(0, 50), st.floats(-3.0, 3.0)),
-        min_size=1,
-        max_size=25,
-    ),
-)
+# expressions() draws DAGs that share subexpressions and use one operand twice
+# (t0 * t0), with numbers on either side of binary ops. No finite differences
+# here, so margin=0 lets relu meet its kink (relu(x0 - x0) at exactly 0).
+programs = expressions(max_ops=25, margin=0.0)
 
 
-def build(program: tuple[list[float], list[tuple[str, int, int, float]]]) -> tuple[Value, list[Value]]:
-    """The program's graph on fresh Values: (root, every node made, in making order)."""
-    xs, ops = program
-    nodes = [Value(x, label=f"x{n}") for n, x in enumerate(xs)]
-    for op, i, j, c in ops:
-        a, b = nodes[i % len(nodes)], nodes[j % len(nodes)]
-        out = {
-            "+": lambda: a + b,
-            "-": lambda: a - b,
-            "*": lambda: a * b,
-            "neg": lambda: -a,
-            "tanh": lambda: a.tanh(),
-            "sigmoid": lambda: a.sigmoid(),
-            "relu": lambda: a.relu(),
-            "**2": lambda: a**2,
-            "c*": lambda: c * a,
-            "+c": lambda: a + c,
-            "/": lambda: a / (1 + b * b),
-        }[op]()
-        nodes.append(out)
-    return nodes[-1], nodes
+def build(program: Expression) -> tuple[Value, list[Value]]:
+    """The program's graph on fresh leaves x0, x1, ...: (root, every node it depends on, inputs first)."""
+    root = program.build([Value(x, label=f"x{n}") for n, x in enumerate(program.inputs)])
+    return root, topological_order(root)
 
 
 @given(programs)

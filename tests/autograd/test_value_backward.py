@@ -5,92 +5,27 @@ from __future__ import annotations
 import gc
 import math
 import sys
-from typing import Callable, Sequence
 
-from fd import assert_grads_match
 from hypothesis import given
-from hypothesis import strategies as st
 
 from autograd import Value, topological_order
+from autograd.testing import Expression, assert_grads_match, expressions
 
 # ------------------------------------------------------------ random graphs
-# A recipe is a list of steps; each step applies one op to nodes made so far
-# (reusing them freely) and constants, so the graph is a DAG with shared nodes.
-# Domains are kept valid by construction: log and ** see positive bases,
-# division sees denominators >= 1, relu is replaced near its kink.
-
-Step = tuple[str, int, int, float]
-OPS = ["+", "-", "*", "/", "neg", "exp", "log", "tanh", "sigmoid", "relu", "**c", "**v", "c**", "c-", "c/", "c+", "c*"]
+# expressions() draws DAGs over every op, with reused operands, shared
+# subexpressions and numbers on either side, each with a point inside every
+# op's domain and away from its kinks (see autograd/testing.py).
+graphs = expressions(max_ops=12)
 
 
-def apply(step: Step, nodes: list[Value]) -> Value:
-    op, i, j, c = step
-    a, b = nodes[i % len(nodes)], nodes[j % len(nodes)]
-    if op == "+":
-        return a + b
-    if op == "-":
-        return a - b
-    if op == "*":
-        return a * b
-    if op == "/":
-        return a / (1 + b * b)
-    if op == "neg":
-        return -a
-    if op == "exp":
-        return a.tanh().exp()
-    if op == "log":
-        return (a * a + 0.5).log()
-    if op == "tanh":
-        return a.tanh()
-    if op == "sigmoid":
-        return a.sigmoid()
-    if op == "relu":
-        return a.relu() if abs(a.data) > 1e-3 else a.tanh()
-    if op == "**c":
-        return (a.sigmoid() + 0.5) ** c
-    if op == "**v":
-        return (a.sigmoid() + 0.5) ** b.tanh()
-    if op == "c**":
-        return (abs(c) + 0.5) ** b.tanh()
-    if op == "c-":
-        return c - a
-    if op == "c/":
-        return c / (2 + a.tanh())
-    if op == "c+":
-        return c + a
-    return c * a.tanh()
+@given(graphs)
+def test_random_graphs_match_finite_differences(e: Expression):
+    assert_grads_match(e.build, e.inputs)
 
 
-def build_from(recipe: Sequence[Step]) -> Callable[[Sequence[Value]], Value]:
-    def build(leaves: Sequence[Value]) -> Value:
-        nodes = list(leaves)
-        for step in recipe:
-            nodes.append(apply(step, nodes))
-        out = nodes[-1]
-        for extra in nodes[len(leaves):-1:3]:  # fold some side branches in too
-            out = out + extra.tanh()
-        return out
-
-    return build
-
-
-leaves_st = st.lists(st.floats(-2.0, 2.0, allow_nan=False), min_size=1, max_size=4)
-recipe_st = st.lists(
-    st.tuples(st.sampled_from(OPS), st.integers(0, 50), st.integers(0, 50), st.floats(-2.0, 2.0, allow_nan=False)),
-    min_size=1,
-    max_size=12,
-)
-
-
-@given(xs=leaves_st, recipe=recipe_st)
-def test_random_graphs_match_finite_differences(xs, recipe):
-    assert_grads_match(build_from(recipe), xs, rel=1e-4, abs_tol=1e-5)
-
-
-@given(xs=leaves_st, recipe=recipe_st)
-def test_backward_twice_gives_exactly_twice_everywhere(xs, recipe):
-    leaves = [Value(x) for x in xs]
-    out = build_from(recipe)(leaves)
+@given(graphs)
+def test_backward_twice_gives_exactly_twice_everywhere(e: Expression):
+    out = e.build([Value(x) for x in e.inputs])
     nodes = topological_order(out)
     out.backward()
     first = [n.grad for n in nodes]
@@ -98,9 +33,9 @@ def test_backward_twice_gives_exactly_twice_everywhere(xs, recipe):
     assert [n.grad for n in nodes] == [2 * g for g in first]
 
 
-@given(xs=leaves_st, recipe=recipe_st)
-def test_topological_order_puts_inputs_first(xs, recipe):
-    out = build_from(recipe)([Value(x) for x in xs])
+@given(graphs)
+def test_topological_order_puts_inputs_first(e: Expression):
+    out = e.build([Value(x) for x in e.inputs])
     order = topological_order(out)
     position = {id(n): i for i, n in enumerate(order)}
     assert len(position) == len(order) and order[-1] is out

@@ -5,19 +5,19 @@ from __future__ import annotations
 import math
 
 import pytest
-from fd import assert_grads_match
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from autograd import Value
+from autograd.testing import assert_grads_match, points
 
 
 def reals(lo: float = -50.0, hi: float = 50.0) -> st.SearchStrategy[float]:
-    return st.floats(lo, hi, allow_nan=False, allow_infinity=False)
+    return points(lo, hi)
 
 
 def away_from_zero(limit: float = 50.0, gap: float = 0.1) -> st.SearchStrategy[float]:
-    return st.one_of(reals(-limit, -gap), reals(gap, limit))
+    return points(-limit, limit, avoid=(0.0,), margin=gap)
 
 
 # (name, build from leaves, strategy of leaf tuples, the same function on floats)

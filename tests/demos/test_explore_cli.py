@@ -9,6 +9,7 @@ import re
 import pytest
 
 from autograd import topological_order
+from demos._common import DemoError
 from demos.explore import ExpressionError, build_expression, main, parse_assignment, xor_loss
 
 DATA_BLOCK = re.compile(r'<script type="application/json" id="explorer-data">(.*?)</script>', re.DOTALL)
@@ -193,8 +194,9 @@ def test_main_reads_an_expression_that_starts_with_minus(tmp_path):
         (["a=2"], "give the expression first"),
         (["a=2", "a*3"], "give the expression first"),
         (["a*2", "a=1", "--seed", "3"], "--seed and --sample choose the XOR page"),
-        (["--out", "page.svg"], "must end in .html"),
+        (["--out", "page.svg"], "must end in one of .html, .htm"),
         (["--sample", "12"], "invalid choice"),
+        (["--max-nodes", "0"], "argument --max-nodes: must be an integer >= 1, got '0'"),
     ],
 )
 def test_main_reports_bad_input_as_a_usage_error(argv, message, capsys, tmp_path, monkeypatch):
@@ -204,3 +206,17 @@ def test_main_reports_bad_input_as_a_usage_error(argv, message, capsys, tmp_path
     assert exit_.value.code == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_quiet_prints_nothing(tmp_path, capsys):
+    assert main(["a*2", "a=1", "--out", str(tmp_path / "p.html"), "--quiet"]) == 0
+    assert capsys.readouterr() == ("", "")
+    assert (tmp_path / "p.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_a_graph_larger_than_max_nodes_is_refused_with_the_flag_to_pass(tmp_path):
+    page = tmp_path / "p.html"
+    with pytest.raises(DemoError, match=r"the graph has 3 Values, more than --max-nodes 2: .* give --max-nodes 3"):
+        main(["a*a*a", "a=2", "--out", str(page), "--max-nodes", "2"])
+    assert not page.exists()
+    assert main(["a*a*a", "a=2", "--out", str(page), "--max-nodes", "3"]) == 0

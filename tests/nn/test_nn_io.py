@@ -1,11 +1,13 @@
 """save_model / load_model: exact JSON round trip, atomic writes, clear errors."""
 
+import errno
 import json
 import math
 import os
 
 import pytest
 
+from autograd.files import FileWriteError
 from nn import MLP, Neuron, StateDictError, load_model, save_model
 
 
@@ -46,17 +48,20 @@ def test_overwrite_leaves_no_temporary_files(tmp_path):
     assert load_model(Neuron(2, seed=5), path).state_dict() == Neuron(2, seed=1).state_dict()
 
 
-def test_a_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
+@pytest.mark.parametrize("call", ["write", "fsync", "replace"])
+def test_a_failed_write_keeps_the_old_file(tmp_path, monkeypatch, call):
     path = tmp_path / "model.json"
     save_model(Neuron(2, seed=0), path)
     old = path.read_text()
 
-    def broken_replace(src, dst):
-        raise OSError("disk full")
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError, match="disk full"):
+    monkeypatch.setattr(os, call, disk_full)
+    with pytest.raises(FileWriteError, match=r"save_model: cannot write '.*model.json': the disk is full") as info:
         save_model(Neuron(2, seed=1), path)
+    monkeypatch.undo()
+    assert isinstance(info.value, OSError) and info.value.errno == errno.ENOSPC
     assert path.read_text() == old
     assert os.listdir(tmp_path) == ["model.json"]
 
@@ -69,9 +74,19 @@ def test_non_finite_parameters_are_not_written(tmp_path):
     assert os.listdir(tmp_path) == []
 
 
-def test_missing_directory(tmp_path):
-    with pytest.raises(FileNotFoundError, match="does not exist"):
-        save_model(Neuron(2, seed=0), tmp_path / "nowhere" / "model.json")
+def test_a_missing_folder_is_created_as_everywhere_else(tmp_path):
+    path = save_model(Neuron(2, seed=0), tmp_path / "new" / "deeper" / "model.json")
+    assert load_model(Neuron(2, seed=3), path).state_dict() == Neuron(2, seed=0).state_dict()
+
+
+@pytest.mark.parametrize("where", ["folder", "under a file"])
+def test_a_path_that_cannot_be_a_file_is_a_clear_error(tmp_path, where):
+    (tmp_path / "notes.txt").write_text("notes")
+    path = tmp_path if where == "folder" else tmp_path / "notes.txt" / "model.json"
+    reason = "it is a folder" if where == "folder" else "notes.txt' is a file, not a folder"
+    with pytest.raises(FileWriteError, match=f"save_model: cannot write .*{reason}"):
+        save_model(Neuron(2, seed=0), path)
+    assert os.listdir(tmp_path) == ["notes.txt"] and (tmp_path / "notes.txt").read_text() == "notes"
 
 
 def test_wrong_architecture_changes_nothing_and_names_the_file(tmp_path):
@@ -109,3 +124,47 @@ def test_not_a_module():
         save_model({"w": 1.0}, "x.json")
     with pytest.raises(TypeError, match="load_model: expected a Module"):
         load_model(None, "x.json")
+
+
+@pytest.mark.parametrize(
+    "text, name, shown",
+    [('{"w.0": 1e999, "w.1": 0.5, "b": 0.0}', "w.0", "inf"),  # JSON reads 1e999 as inf
+     ('{"w.0": 0.5, "w.1": -1e999, "b": 0.0}', "w.1", "-inf"),
+     ('{"w.0": 0.5, "w.1": 0.5, "b": NaN}', "b", "nan"),
+     ('{"format": "gradtrace.nn.state_dict", "version": 1, "parameters": {"w.0": Infinity, "w.1": 0, "b": 0}}',
+      "w.0", "inf")],
+)
+def test_non_finite_numbers_in_a_file_are_refused_naming_the_parameter(tmp_path, text, name, shown):
+    path = tmp_path / "diverged.json"
+    path.write_text(text)
+    model = Neuron(2, seed=0)
+    before = model.state_dict()
+    pattern = rf"(?s)load_model\('.*diverged.json'\).*not a finite number.*'{name}' = {shown}"
+    with pytest.raises(StateDictError, match=pattern):
+        load_model(model, path)
+    assert model.state_dict() == before
+
+
+def test_a_file_that_is_not_utf8_is_named(tmp_path):
+    path = tmp_path / "model.bin"
+    path.write_bytes(b'{"w.0": 1.0, \xff\xfe}')
+    model = Neuron(2, seed=0)
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=r"load_model: '.*model.bin' is not a saved model: it is not UTF-8 text "
+                                         r"\(byte 0xff at position 13\)"):
+        load_model(model, path)
+    assert model.state_dict() == before
+
+
+def test_json_nested_too_deeply_is_not_a_saved_model(tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(ValueError, match=r"load_model: '.*deep.json' is not a saved model: its JSON is nested too"):
+        load_model(Neuron(2, seed=0), path)
+
+
+def test_an_integer_with_too_many_digits_is_not_valid_json(tmp_path):
+    path = tmp_path / "digits.json"
+    path.write_text('{"w.0": ' + "9" * 5000 + "}")
+    with pytest.raises(ValueError, match=r"load_model: '.*digits.json' is not valid JSON: .*digits"):
+        load_model(Neuron(2, seed=0), path)

@@ -130,6 +130,10 @@ GOOD = {"w.0": 1.0, "w.1": 2.0, "b": 3.0}
         ({**GOOD, "b": None}, [], [], ["b"]),
         ({**GOOD, "b": True}, [], [], ["b"]),
         ({**GOOD, "b": 10**400}, [], [], ["b"]),
+        ({**GOOD, "b": 10**5000}, [], [], ["b"]),  # more digits than Python prints: the message still works
+        ({**GOOD, "b": math.nan}, [], [], ["b"]),
+        ({**GOOD, "w.1": math.inf, "b": -math.inf}, [], [], ["w.1", "b"]),
+        ({**GOOD, "w.0": "x", "b": math.nan}, [], [], ["w.0", "b"]),
         ({"w.0": "x", "w.1": 2.0, "extra": 1.0}, ["b"], ["extra"], ["w.0"]),
     ],
 )
@@ -175,9 +179,21 @@ def test_load_state_dict_rejects_a_non_mapping():
         model.load_state_dict([("w.0", 1.0)])
 
 
-def test_nan_survives_an_in_memory_round_trip():
-    model = Neuron(1, seed=0)
-    model.w[0].data = math.nan
-    other = Neuron(1, seed=1)
-    other.load_state_dict(model.state_dict())
-    assert math.isnan(other.w[0].data)
+def test_a_diverged_state_is_refused_naming_the_parameter():
+    model = Neuron(2, seed=0)
+    model.w[1].data = math.nan
+    other = Neuron(2, seed=1)
+    before = snapshot(other)
+    with pytest.raises(StateDictError) as info:
+        other.load_state_dict(model.state_dict())
+    assert info.value.invalid == ["w.1"]
+    assert "not a finite number (1): 'w.1' = nan" in str(info.value)
+    assert snapshot(other) == before
+
+
+def test_long_values_are_shortened_in_the_message():
+    with pytest.raises(StateDictError) as info:
+        Neuron(1, seed=0).load_state_dict({"w.0": "x" * 1000, "b": 10**400})
+    message = str(info.value)
+    assert "'w.0' = 'xxxxx" in message and "... (str)" in message and "'b' = 10000" in message
+    assert len(message) < 400

@@ -75,7 +75,7 @@ def test_adam_two_steps_by_hand():
 def test_adam_first_step_is_lr_times_the_sign():
     # bias correction makes the first step lr * g / (|g| + eps), whatever the size of g
     ps = [Value(0.0), Value(0.0), Value(0.0)]
-    opt = Adam(ps, lr=0.01, eps=0.0)
+    opt = Adam(ps, lr=0.01, eps=1e-300)  # the smallest eps worth writing: nothing next to |g| >= 1e-6
     for p, g in zip(ps, [1e-6, -3.0, 1e6]):
         p.grad = g
     opt.step()
@@ -166,6 +166,12 @@ def test_only_the_given_parameters_move():
         (lambda ps: Adam(ps, betas=(0.9,)), "betas must be a pair"),
         (lambda ps: Adam(ps, betas=0.9), "betas must be a pair"),
         (lambda ps: Adam(ps, eps=-1e-8), "Adam: invalid eps"),
+        (lambda ps: Adam(ps, eps=0.0), r"Adam: invalid eps 0.0; expected a finite number > 0"),
+        (lambda ps: Adam(ps, eps=float("inf")), "Adam: invalid eps inf"),
+        (lambda ps: Adam(ps, eps="1e-8"), "Adam: invalid eps '1e-8'"),
+        (lambda ps: Adam(ps, lr=float("inf")), "Adam: invalid lr inf"),
+        (lambda ps: Adam(ps, betas=(0.9, float("nan"))), r"Adam: invalid beta2 \(betas\[1\]\) nan"),
+        (lambda ps: SGD(ps, lr=0.1, dampening=float("-inf")), "SGD: invalid dampening -inf"),
         (lambda ps: Adam(ps, weight_decay=-0.1), "Adam: invalid weight_decay"),
     ],
 )
@@ -182,3 +188,44 @@ def test_bad_parameter_lists(cls):
         cls([Value(1.0), 2.0], lr=0.1)
     with pytest.raises(TypeError, match="params must be a Module or a list of Values"):
         cls(Value(1.0), lr=0.1)
+
+
+def test_adam_with_the_smallest_eps_survives_a_zero_gradient():
+    p = Value(1.0)
+    opt = Adam([p], lr=0.1, eps=5e-324)
+    p.grad = 0.0
+    opt.step()  # m_hat / (sqrt(v_hat) + eps) = 0 / 5e-324: no ZeroDivisionError
+    assert p.data == 1.0
+
+
+@pytest.mark.parametrize(
+    "make, name, bad, pattern",
+    [
+        (lambda ps: SGD(ps, lr=0.1), "lr", "x", "SGD: invalid lr 'x'; expected a finite number >= 0"),
+        (lambda ps: SGD(ps, lr=0.1), "lr", None, "SGD: invalid lr None"),
+        (lambda ps: SGD(ps, lr=0.1, momentum=0.9), "momentum", -1.0, "SGD: invalid momentum -1.0"),
+        (lambda ps: SGD(ps, lr=0.1), "weight_decay", float("nan"), "SGD: invalid weight_decay nan"),
+        (lambda ps: Adam(ps, lr=0.1), "lr", "x", "Adam: invalid lr 'x'"),
+        (lambda ps: Adam(ps, lr=0.1), "eps", 0, "Adam: invalid eps 0; expected a finite number > 0"),
+        (lambda ps: Adam(ps, lr=0.1), "betas", (0.9, 1.0), r"Adam: invalid beta2 \(betas\[1\]\) 1.0"),
+        (lambda ps: Adam(ps, lr=0.1), "betas", "ab", "Adam: betas must be a pair"),
+    ],
+)
+def test_a_bad_hyper_parameter_set_later_is_refused_at_once_and_changes_nothing(make, name, bad, pattern):
+    p = Value(1.0)
+    opt = make([p])
+    before = getattr(opt, name)
+    with pytest.raises(ValueError, match=pattern):
+        setattr(opt, name, bad)
+    assert getattr(opt, name) == before
+    p.grad = 1.0
+    opt.step()  # the optimizer still works with the value it had
+    assert math.isfinite(p.data) and p.data < 1.0
+
+
+def test_hyper_parameters_set_later_are_stored_as_floats():
+    opt = Adam([Value(1.0)], lr=1, betas=[0, 0.5], eps=1)
+    assert (opt.lr, opt.betas, opt.eps) == (1.0, (0.0, 0.5), 1.0)
+    assert type(opt.lr) is float and type(opt.betas) is tuple
+    opt.lr = 2
+    assert type(opt.lr) is float and opt.lr == 2.0
