@@ -96,3 +96,34 @@ def test_page_colours_come_from_the_palette_only():
     everything = {*palette.ROLE_FILL.values(), *palette.ROLE_BORDER.values(), palette.OP_FILL, palette.EDGE,
                   palette.CURRENT, palette.SENDER, palette.RECEIVER}
     assert set(CSS_COLOURS.values()) <= everything
+
+
+def _deuteranope(hex_colour: str) -> tuple[float, float, float]:
+    """What a deuteranope sees (Machado et al. 2009, severity 1), in linear RGB."""
+    rgb = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb)
+    return (0.367322 * r + 0.860646 * g - 0.227968 * b, 0.280085 * r + 0.672501 * g + 0.047413 * b,
+            -0.011820 * r + 0.042940 * g + 0.968881 * b)
+
+
+def test_sender_receiver_and_operand_differ_in_colour_blind_sight_and_in_pattern():
+    seen = {name: _deuteranope(CSS_COLOURS[name]) for name in ("sender", "receiver")}
+    assert math.dist(seen["sender"], seen["receiver"]) > 0.3  # apart for a deuteranope
+    # and apart in greyscale too: by the pattern of the border, not only its colour
+    css = _asset("explorer.css")
+
+    def rule(selector: str) -> str:
+        match = re.search(re.escape(selector) + r"\s*\{([^}]*)\}", css)
+        assert match, selector
+        return match.group(1)
+
+    patterns = {
+        "sender": rule("#graph .value.sender > polygon:first-of-type"),
+        "operand": rule("#graph .value.operand > polygon:first-of-type"),
+        "zero": rule("#graph .value.zero > :is(polygon, polyline)"),
+    }
+    dashes = {k: re.search(r"stroke-dasharray: ([^;]+);", v).group(1) for k, v in patterns.items()}
+    assert len(set(dashes.values())) == 3, dashes  # dashed, dotted, finely dashed
+    assert "stroke-width: 4px" in patterns["sender"] and "stroke-width" not in patterns["zero"]  # heavy vs thin
+    assert "stroke-width: 8px" in rule("#graph g.value > polygon.ring.outer")  # the receiver's double border
+    assert "stroke-width: 4px" in rule("#graph .edge.current > path")  # the step's edge: a thick solid line
