@@ -283,25 +283,24 @@ def _page_data(
     }
 
 
-def _bindings(node: Value, parents: list[int], me: int, decimals: int) -> dict[str, Bound]:
-    """The names of the rules table, ``a``, ``b`` and ``y``, bound to the node's inputs and result as shown."""
+def _bindings(node: Value, parents: list[int], decimals: int, me: int | None = None) -> dict[str, Bound]:
+    """The rules table's ``a`` and ``b`` bound to the node's inputs as shown, and ``y`` to its result (at ``me``)."""
     names = {letter: bound(n, p.data, decimals) for letter, n, p in zip("ab", parents, node.parents, strict=False)}
-    names["y"] = bound(me, node.data, decimals)
+    if me is not None:
+        names["y"] = bound(me, node.data, decimals)
     return names
 
 
 def _forward(node: Value, parents: list[int], decimals: int) -> tuple[list[Token], str]:
     """The op's result with names (``sigmoid(add#21)``) and with numbers (``sigmoid(-0.1946) = 0.4515``)."""
     found = rule_for(node.op)
-    me = -1  # the node's own position is never used by a result's formula
     if found is None or found[0].arity != len(parents):
         symbols: list[Token] = [f"{node.op}("]
         for n, p in enumerate(parents):
-            symbols += ([", "] if n else []) + [p]
+            symbols += [*([", "] if n else []), p]
         return [*symbols, ")"], format_field(node.data, decimals)  # the op's own code: nothing to redo by hand
     rule, constants = found
-    names = _bindings(node, parents, me, decimals)
-    del names["y"]
+    names = _bindings(node, parents, decimals)
     shown = formula(rule.maths, names, decimals, constants)
     exact = formula(rule.value, names, decimals, constants).exact  # the engine's formula, on the shown numbers
     return shown.symbols, relation(Formula(shown.symbols, shown.numbers, exact, shown.plain), node.data, decimals)
@@ -314,7 +313,7 @@ def _local(step: BackwardStep, parents: list[int], decimals: int) -> dict[str, A
     if found is None or found[0].arity != len(parents):
         return {"L": None, "lc": format_field(step.local_grad, decimals), "read": []}
     rule, constants = found
-    f = formula(rule.shown[k], _bindings(node, parents, step.node_position, decimals), decimals, constants)
+    f = formula(rule.shown[k], _bindings(node, parents, decimals, step.node_position), decimals, constants)
     entry: dict[str, Any] = {
         "L": f.symbols,
         "lc": relation(f, step.local_grad, decimals),

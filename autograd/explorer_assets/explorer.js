@@ -205,6 +205,9 @@
       sum = [calc(s.sc)];
       note = upstreamNote(s);
       if (s.why) note.push(" Here ", ...s.why, ".");
+      if ((s.lc + s.cc + s.sc).includes("\u2248")) {
+        note.push(" \u2248: the shown numbers are rounded; the boxes hold them unrounded, and those give the result.");
+      }
       if (s.n) note.push(" Contribution " + s.n[0] + " of " + s.n[1] + ": ", s.parent,
         " is used " + s.n[1] + " times, so its gradient is the sum.");
       for (let n = group[0]; n < group[1]; n++) {
