@@ -125,10 +125,11 @@ def pages(tmp_path_factory):
     out["hostile"] = (save_explorer(y, folder / "hostile.html"), Truth(y))
     y = every_op_graph()
     out["ops"] = (save_explorer(y, folder / "ops.html"), Truth(y))
-    xor = folder / "xor.html"
-    assert main(["--out", str(xor), "--seed", "0", "--sample", "10"]) == 0
-    loss, model = xor_loss(seed=0, sample="10")
-    out["xor"] = (xor, Truth(loss, model.parameters()))
+    for sample in ("10", "00", "01", "11"):
+        xor = folder / f"xor{sample}.html"
+        assert main(["--out", str(xor), "--seed", "0", "--sample", sample]) == 0
+        loss, model = xor_loss(seed=0, sample=sample)
+        out["xor" if sample == "10" else f"xor{sample}"] = (xor, Truth(loss, model.parameters()))
     out["leaf"] = (save_explorer(Value(4.0, label="x"), folder / "leaf.html"), Truth(Value(4.0, label="x")))
     return out
 
@@ -340,9 +341,13 @@ def walk_backward(tab: Tab, truth: Truth, *, fold: bool = True) -> int:
 # ----------------------------------------------------------------- the tests
 
 
-@pytest.mark.parametrize("device", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_whole_xor_page_is_checkable_by_hand_and_in_view(browser, pages, device):
-    path, truth = pages["xor"]
+@pytest.mark.parametrize(
+    "device, sample",
+    [(DESKTOP, "10"), (PHONE, "10"), (PHONE, "00"), (PHONE, "01"), (PHONE, "11")],
+    ids=["desktop", "phone", "phone-00", "phone-01", "phone-11"],
+)
+def test_whole_xor_page_is_checkable_by_hand_and_in_view(browser, pages, device, sample):
+    path, truth = pages["xor" if sample == "10" else f"xor{sample}"]
     tab = Tab(browser, path, device=device)
     try:
         assert tab.position() == 0
