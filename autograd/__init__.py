@@ -3,7 +3,9 @@
 from autograd.explorer import save_explorer
 from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad
 from autograd.gradcheck import GradcheckError, Mismatch, gradcheck, numerical_grad
+from autograd.groups import group
 from autograd.render import GraphTooLargeError, GraphvizNotFoundError, draw_graph, save_graph, save_graph_steps
+from autograd.tape import BatchedGradient, BatchedTape, Gradient, Tape, TapeError, TapeMismatchError, record
 from autograd.topo import topological_order
 from autograd.trace import BackwardStep, trace_backward
 from autograd.value import Value
@@ -23,7 +25,15 @@ __all__ = [
     "save_graph_steps",
     "GraphvizNotFoundError",
     "GraphTooLargeError",
+    "group",
     "trace_backward",
     "BackwardStep",
     "save_explorer",
+    "record",
+    "Tape",
+    "BatchedTape",
+    "Gradient",
+    "BatchedGradient",
+    "TapeError",
+    "TapeMismatchError",
 ]

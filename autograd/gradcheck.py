@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from autograd.grad_mode import enable_grad, no_grad
 from autograd.topo import topological_order
-from autograd.value import Value, _as_float
+from autograd.value import Value, _as_float, _check_fields, _describe, _short_repr
 
 __all__ = ["numerical_grad", "gradcheck", "GradcheckError", "Mismatch"]
 
@@ -43,16 +44,49 @@ class GradcheckError(RuntimeError):
 def _evaluate(f: Callable[[], Value | float], who: str) -> float:
     out = f()
     if isinstance(out, Value):
-        return out.data
+        out = out.data
+        if type(out) is float:
+            return out
+        return _as_float(out, f"{who}: f() returned a Value whose .data")
     return _as_float(out, f"{who}: f() must return a Value or a number; it")
 
 
-def _check_params(params: Sequence[Value], who: str) -> list[Value]:
-    params = list(params)
-    for i, p in enumerate(params):
+def _check_f(f: object, who: str) -> None:
+    """``f`` must be callable with no arguments: a TypeError that says so, before anything is nudged."""
+    if not callable(f):
+        raise TypeError(
+            f"{who}: f must be a function of no arguments that recomputes the result, got {_short_repr(f)} "
+            f"of type {type(f).__name__}; write for example lambda: model(x)"
+        )
+    try:
+        signature = inspect.signature(f)
+    except (TypeError, ValueError):  # some builtins have none: let the call tell
+        return
+    try:
+        signature.bind()
+    except TypeError:
+        raise TypeError(
+            f"{who}: f must take no arguments (it reads the parameters' current .data), but {f!r} needs "
+            f"some: {signature}; wrap it, for example lambda: f(x)"
+        ) from None
+
+
+def _check_params(params: object, who: str) -> list[Value]:
+    if isinstance(params, Value):
+        raise TypeError(
+            f"{who}: params must be a sequence of Values, got the single Value {_describe(params)}; "
+            "write a list of one: [x]"
+        )
+    if isinstance(params, str) or not hasattr(params, "__iter__"):
+        raise TypeError(
+            f"{who}: params must be a sequence of Values, got {_short_repr(params)} of type {type(params).__name__}"
+        )
+    checked = list(params)
+    for i, p in enumerate(checked):
         if not isinstance(p, Value):
             raise TypeError(f"{who}: params[{i}] is {p!r}, not a Value; pass the Values to differentiate by")
-    return params
+    _check_fields(checked, who, ("data",))  # they are about to be nudged
+    return checked
 
 
 def _check_eps(eps: float, who: str) -> float:
@@ -60,6 +94,13 @@ def _check_eps(eps: float, who: str) -> float:
     if not (eps > 0.0 and math.isfinite(eps)):
         raise ValueError(f"{who}: eps must be a positive finite number, got {eps!r}")
     return eps
+
+
+def _check_tolerance(x: float, name: str) -> float:
+    x = _as_float(x, f"gradcheck({name})")
+    if not x >= 0.0:
+        raise ValueError(f"gradcheck: {name} must be a number >= 0, got {x!r}")
+    return x
 
 
 def numerical_grad(
@@ -81,6 +122,7 @@ def numerical_grad(
     >>> [round(g, 6) for g in numerical_grad(lambda: w * w, [w])]
     [6.0]
     """
+    _check_f(f, "numerical_grad")
     params = _check_params(params, "numerical_grad")
     eps = _check_eps(eps, "numerical_grad")
     if method not in _METHODS:
@@ -105,21 +147,23 @@ def numerical_grad(
 
 
 def _analytic_grad(f: Callable[[], Value | float], params: list[Value]) -> list[float]:
-    """d f() / d p by backprop, restoring the ``.grad`` of every node the graph reaches."""
+    """d f() / d p by backprop, without writing any ``.grad``.
+
+    The chain rule over ``f()``'s graph, newest node first, as ``backward()``
+    runs it (the same sums in the same order, so the same numbers), but into a
+    table of this call's own: nothing needs putting back afterwards, even when
+    interrupted.
+    """
     with enable_grad():
         out = f()
     if not isinstance(out, Value):
-        raise TypeError(f"gradcheck: f() must return a Value to backpropagate through, got {out!r}")
-    nodes = topological_order(out)
-    saved = [(node, node.grad) for node in nodes] + [(p, p.grad) for p in params]
-    try:
-        for node, _ in saved:
-            node.grad = 0.0
-        out.backward()
-        return [p.grad for p in params]
-    finally:
-        for node, grad in saved:
-            node.grad = grad
+        raise TypeError(f"gradcheck: f() must return a Value to backpropagate through, got {_short_repr(out)}")
+    grads = {out: 1.0}
+    for node in reversed(topological_order(out)):
+        upstream = grads.get(node, 0.0)
+        for parent, local in zip(node.parents, node.local_grads):
+            grads[parent] = grads.get(parent, 0.0) + local * upstream
+    return [grads.get(p, 0.0) for p in params]
 
 
 def _table(mismatches: Sequence[Mismatch]) -> str:
@@ -152,7 +196,12 @@ def gradcheck(
     >>> gradcheck(lambda: (x * x).tanh(), [x])
     True
     """
+    _check_f(f, "gradcheck")
     params = _check_params(params, "gradcheck")
+    if not params:
+        raise ValueError("gradcheck: params is empty, so there is nothing to check; pass the Values f depends on")
+    eps = _check_eps(eps, "gradcheck")
+    atol, rtol = _check_tolerance(atol, "atol"), _check_tolerance(rtol, "rtol")
     analytic = _analytic_grad(f, params)
     numeric = numerical_grad(f, params, eps=eps, method="central")
     mismatches = [

@@ -18,7 +18,7 @@ import graphviz
 from autograd.files import write_files as write_atomic  # the one atomic writer, in autograd/files.py
 from autograd.topo import topological_order
 from autograd.trace import BackwardStep, format_number, node_names, trace_backward
-from autograd.value import Value
+from autograd.value import Value, _check_fields
 
 __all__ = [
     "draw_graph",
@@ -111,6 +111,7 @@ def draw_graph(
         raise ValueError(f"draw_graph: rankdir must be one of {', '.join(_RANKDIRS)}, got {rankdir!r}")
     order = topological_order(root)
     check_size(len(order), max_nodes)
+    _check_fields(order, "draw_graph")
     is_param = _param_ids(params)
     shown = [v.grad for v in order] if grads is None else _checked_grads(grads, len(order))
     edge = None if highlight is None else _checked_highlight(highlight, order)

@@ -29,10 +29,12 @@ True
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
+from typing import Any
 
-__all__ = ["Rule", "RULES", "NAMESPACE", "rule_for", "evaluate"]
+__all__ = ["Rule", "RULES", "NAMESPACE", "numpy_namespace", "rule_for", "evaluate"]
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,46 @@ NAMESPACE: dict[str, object] = {
     "pow_slope": _pow_slope,
     "pow_exponent_slope": _pow_exponent_slope,
 }
+
+
+@functools.cache
+def numpy_namespace() -> dict[str, Any]:
+    """The same names for NumPy arrays, element by element: what a batched tape evaluates the table with.
+
+    Each helper is its scalar namesake above with ``if`` turned into ``where``
+    (both branches are computed, then one is kept per element), so the maths
+    stays the table's. NumPy is imported on the first call, never by ``import autograd``.
+
+    >>> import numpy as np
+    >>> numpy_namespace()["sigmoid"](np.array([-1000.0, 0.0, 1000.0])).tolist()
+    [0.0, 0.5, 1.0]
+    """
+    import numpy as np
+
+    def sigmoid(a: Any) -> Any:
+        e = np.exp(-np.abs(a))  # e^-a where a >= 0, e^a where a < 0: never overflows
+        return np.where(a >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+    def pow_slope(a: Any, c: Any) -> Any:
+        with np.errstate(divide="ignore", invalid="ignore"):  # only where a = 0 and c < 1, replaced below
+            general = c * a ** (c - 1.0)
+        return np.where((a == 0.0) & (c < 1.0), np.where(c == 0.0, 0.0, np.inf), general)
+
+    def pow_exponent_slope(a: Any, y: Any) -> Any:
+        with np.errstate(divide="ignore", invalid="ignore"):  # only where a <= 0, replaced below
+            general = y * np.log(a)
+        return np.where(a > 0.0, general, np.where(a == 0.0, 0.0, np.nan))
+
+    return {
+        "exp": np.exp,
+        "log": np.log,
+        "tanh": np.tanh,
+        "inf": np.inf,
+        "nan": np.nan,
+        "sigmoid": sigmoid,
+        "pow_slope": pow_slope,
+        "pow_exponent_slope": pow_exponent_slope,
+    }
 
 _TABLE = (
     #     op         arity  value                              grads (exact)                                  shown (textbook)                 maths

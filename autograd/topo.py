@@ -32,6 +32,13 @@ def topological_order(root: Value) -> list[Value]:
     >>> [v.label or v.op for v in topological_order(a * a + 1)]
     ['', 'a', '*', '+']
     """
+    from autograd.value import Value  # here: value.py imports this module
+
+    if not isinstance(root, Value):
+        raise TypeError(
+            f"topological_order: expected a Value as root, got {root!r} of type {type(root).__name__}; "
+            "pass the Value whose graph you want, such as the loss"
+        )
     nodes = [root]
     seen = {root}
     stack = [root]

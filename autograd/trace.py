@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from autograd.topo import topological_order
-from autograd.value import Value
+from autograd.value import Value, _check_fields, _pass_lock
 
 __all__ = ["BackwardStep", "trace_backward", "node_names", "format_number"]
 
@@ -107,25 +107,29 @@ def trace_backward(root: Value) -> list[BackwardStep]:
     if not isinstance(root, Value):
         raise TypeError(f"trace_backward: expected a Value as root, got {root!r} of type {type(root).__name__}")
     order = topological_order(root)
+    _check_fields(order, "trace_backward", ("grad", "label"))
     names = node_names(order)
     position = {v: i for i, v in enumerate(order)}
-    earlier = [v.grad for v in order]
-    this_pass = [0.0] * len(order)
-    this_pass[-1] = 1.0  # the root is last: d root / d root
     steps: list[BackwardStep] = []
-    for i in range(len(order) - 1, -1, -1):
-        node = order[i]
-        upstream = this_pass[i]  # complete: every consumer of node is newer and came first
-        for k, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
-            j = position[parent]
-            contribution = local * upstream
-            this_pass[j] += contribution
-            steps.append(
-                BackwardStep(
-                    node, parent, k, local, upstream, contribution,
-                    this_pass[j] + earlier[j], i, j, names[i], names[j],
+    with _pass_lock:  # no backward() of another thread between reading .grad and writing it
+        earlier = [v.grad for v in order]
+        this_pass = [0.0] * len(order)
+        this_pass[-1] = 1.0  # the root is last: d root / d root
+        for i in range(len(order) - 1, -1, -1):
+            node = order[i]
+            upstream = this_pass[i]  # complete: every consumer of node is newer and came first
+            for k, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
+                j = position[parent]
+                contribution = local * upstream
+                this_pass[j] += contribution
+                steps.append(
+                    BackwardStep(
+                        node, parent, k, local, upstream, contribution,
+                        this_pass[j] + earlier[j], i, j, names[i], names[j],
+                    )
                 )
-            )
-    for v, new, old in zip(order, this_pass, earlier):
-        v.grad = new + old
+        # Only now is any .grad written, one store per node: interrupted here,
+        # each node has its old gradient or its new one, and nothing else.
+        for v, new, old in zip(order, this_pass, earlier):
+            v.grad = new + old
     return steps

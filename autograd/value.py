@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import itertools
 import math
+import threading
 from numbers import Real
-from typing import Sequence, Union
+from typing import Any, Sequence, Union
 
 from autograd.grad_mode import _mode
 from autograd.topo import by_creation, topological_order
@@ -25,8 +26,25 @@ def _as_float(x: object, what: str) -> float:
     if type(x) is float:
         return x  # type: ignore[return-value]
     if isinstance(x, Real) and not isinstance(x, bool):
-        return float(x)
-    raise TypeError(f"{what}: expected an int or float, got {x!r} of type {type(x).__name__}")
+        try:
+            return float(x)
+        except OverflowError:
+            raise OverflowError(
+                f"{what}: {_short_repr(x)} is too large for a float (the largest is about 1.8e308); "
+                "use a smaller number, or rescale"
+            ) from None
+    raise TypeError(f"{what}: expected an int or float, got {_short_repr(x)} of type {type(x).__name__}")
+
+
+def _short_repr(x: object) -> str:
+    """``repr(x)``, shortened to its ends when long (an int of 400 digits, a big list)."""
+    try:
+        text = repr(x)
+    except ValueError:  # an int too long to print: Python refuses past 4300 digits
+        return f"an int of about {x.bit_length() * 0.30103:.0f} digits" if isinstance(x, int) else object.__repr__(x)
+    if len(text) <= 60:
+        return text
+    return f"{text[:25]}...{text[-25:]} ({len(text)} {'digits' if isinstance(x, int) else 'characters'})"
 
 
 class Value:
@@ -41,6 +59,15 @@ class Value:
     >>> y.backward()
     >>> a.grad, b.grad
     (-2.0, 2.0)
+
+    ``inf`` and ``nan`` are accepted as data, as in PyTorch, and follow IEEE
+    arithmetic: in every op (``relu`` and ``log`` included) a nan operand gives
+    a nan result, and nan for each local derivative that depends on it (IEEE's
+    one exception: ``x ** 0`` is 1.0); ``exp(-inf)`` is 0.0, ``tanh(inf)`` is
+    1.0 with derivative 0.0. The errors are for finite operands outside an
+    op's domain: ``log`` of a value <= 0 (``-inf`` too), ``/`` by zero, a negative
+    base with a finite non-integer exponent, a zero base with a negative
+    exponent, ``exp`` of a finite value above 709.78 (its result would be inf).
     """
 
     # The edges live in the node itself, not in tuples, so a node is one object
@@ -48,8 +75,12 @@ class Value:
     # as hard). _p0, _p1: the parents, _d0, _d1: d(self)/d(parent); a leaf has
     # _p0 None, a unary op _p1 None, an op with more inputs _p1 _MANY and tuples
     # in _p0, _d0. _seq: creation number of a node made by an op (its parents
-    # have smaller ones), _LEAF for leaves. _earlier: backward()'s scratch.
-    __slots__ = ("data", "grad", "label", "op", "_p0", "_p1", "_d0", "_d1", "_seq", "_earlier")
+    # have smaller ones), _LEAF for leaves. _pass_grad: backward()'s scratch,
+    # the gradient of the pass under way; None outside a pass.
+    # _group: set only on the output of a named group (see groups.py); ops
+    # never set it, so it costs nothing when a node is made: read it with
+    # getattr(v, "_group", None).
+    __slots__ = ("data", "grad", "label", "op", "_p0", "_p1", "_d0", "_d1", "_seq", "_pass_grad", "_group")
 
     data: float
     grad: float
@@ -60,7 +91,8 @@ class Value:
     _d0: float | tuple[float, ...]
     _d1: float
     _seq: int
-    _earlier: float | None
+    _pass_grad: Any  # a float during a pass (the sum so far), None outside one
+    _group: object
 
     def __init__(self, data: Number, label: str = "") -> None:
         self.data = _as_float(data, "Value(data)")
@@ -72,7 +104,7 @@ class Value:
         self._p0 = self._p1 = None
         self._d0 = self._d1 = 0.0
         self._seq = _LEAF
-        self._earlier = None
+        self._pass_grad = None
 
     # ------------------------------------------------------------------ graph
     @classmethod
@@ -137,34 +169,42 @@ class Value:
         ``self.grad`` gets +1.0. Gradients accumulate across calls, as in
         PyTorch: call it twice without zeroing and every ``.grad`` doubles.
         Iterative, so graphs of any depth work.
+
+        Interrupting it (Ctrl-C, or any exception) leaves each node's ``.grad``
+        either as it was or with this pass's gradient added in full, never
+        half-done, and the next call is exact. A ``.grad`` that is not a number
+        (``None``, set by user code) stops the pass the same way, with a
+        ``TypeError`` naming the node. One pass runs at a time across threads,
+        so threads may share parameters.
         """
-        # 1. Find every node; set its .grad aside in ._earlier and zero it, so
-        #    .grad collects this pass only: gradients left from an earlier call
-        #    are never pushed through the graph a second time.
-        interior, leaves = _prepare_backward(self)
         try:
-            self.grad = 1.0
-            # 2. Newest first is a valid order: every consumer of a node was
-            #    created after it, so its gradient is complete when it is used.
-            for node in interior:
-                upstream = node.grad
-                node.grad = upstream + node._earlier
-                node._earlier = None
-                b = node._p1  # the chain rule, parent by parent in argument order:
-                if b is None:
-                    node._p0.grad += node._d0 * upstream
-                elif b is not _MANY:
-                    node._p0.grad += node._d0 * upstream
-                    b.grad += node._d1 * upstream
-                else:
-                    for parent, local in zip(node._p0, node._d0):
-                        parent.grad += local * upstream
-            # 3. Leaves pass nothing on: add what they had before.
-            for leaf in leaves:
-                leaf.grad += leaf._earlier
-                leaf._earlier = None
-        except BaseException:  # interrupted: leave no node half-done
-            _restore_if_interrupted(interior, leaves)
+            with _pass_lock:  # no try inside: see _pass_lock
+                # 1. Find every node. This pass sums its gradients in ._pass_grad,
+                #    not in .grad, so an interrupted pass has nothing to undo.
+                interior, leaves = _prepare_backward(self)
+                self._pass_grad = 1.0
+                # 2. Newest first is a valid order: every consumer of a node was
+                #    created after it, so its gradient is complete when it is used,
+                #    and is added to .grad (a node is done in one store).
+                for node in interior:
+                    upstream = node._pass_grad
+                    node._pass_grad = None
+                    node.grad += upstream
+                    b = node._p1  # the chain rule, parent by parent in argument order:
+                    if b is None:
+                        node._p0._pass_grad += node._d0 * upstream
+                    elif b is not _MANY:
+                        node._p0._pass_grad += node._d0 * upstream
+                        b._pass_grad += node._d1 * upstream
+                    else:
+                        for parent, local in zip(node._p0, node._d0):
+                            parent._pass_grad += local * upstream
+                # 3. Leaves pass nothing on.
+                for leaf in leaves:
+                    leaf.grad += leaf._pass_grad
+                    leaf._pass_grad = None
+        except TypeError:  # user code set some .grad to None or a str: name it
+            _check_fields(topological_order(self), "backward", ("grad",))
             raise
 
     def zero_grad(self) -> None:
@@ -229,7 +269,7 @@ class Value:
     def log(self) -> Value:
         """Natural logarithm; the value must be > 0."""
         a = self.data
-        if not a > 0.0:
+        if a <= 0.0:  # nan passes: log(nan) is nan
             raise ValueError(f"log: needs a value > 0, got {_describe(self)}")
         # d log(a) = 1/a
         return _unary(Value, math.log(a), self, 1.0 / a, "log")
@@ -257,7 +297,9 @@ class Value:
         # d relu = 1 where x > 0, else 0
         if a > 0.0:
             return _unary(Value, a, self, 1.0, "relu")
-        return _unary(Value, 0.0, self, 0.0, "relu")
+        if a <= 0.0:
+            return _unary(Value, 0.0, self, 0.0, "relu")
+        return _unary(Value, a, self, a, "relu")  # nan: nan, with a nan derivative
 
     # ------------------------------------------- numbers on the left-hand side
     def __radd__(self, other: Number) -> Value:
@@ -289,6 +331,15 @@ _new = object.__new__
 _next_seq = itertools.count().__next__
 _LEAF = -1
 _MANY = object()  # _p1 of an op with three or more inputs
+# Backward passes take turns: two at once over shared nodes (a model's
+# parameters, trained from several threads) would mix their sums. About 0.1 us
+# a pass. Reentrant: a pass started from a signal handler in the middle of
+# another runs at once (sharing nodes with it would mix their sums; a deadlock
+# would be worse).
+# The body of `with _pass_lock:` holds no try statement: the NOP that opens a
+# try is covered by no exception handler in CPython 3.11, so an exception a
+# tracer raises there would skip the with's exit and leave the lock held.
+_pass_lock = threading.RLock()
 
 
 # The two constructors behind from_op. Built-in ops call them directly: the
@@ -303,7 +354,7 @@ def _unary(cls: type[Value], data: float, a: Value | None, da: float, op: str) -
     out.op = op
     out._p1 = None
     out._d1 = 0.0
-    out._earlier = None
+    out._pass_grad = None
     if a is not None and _mode.enabled:
         out._p0 = a
         out._d0 = da
@@ -322,7 +373,7 @@ def _binary(cls: type[Value], data: float, a: Value, b: Value, da: float, db: fl
     out.grad = 0.0
     out.label = ""
     out.op = op
-    out._earlier = None
+    out._pass_grad = None
     if _mode.enabled:
         out._p0 = a
         out._p1 = b
@@ -339,49 +390,72 @@ def _binary(cls: type[Value], data: float, a: Value, b: Value, da: float, db: fl
 def _prepare_backward(root: Value) -> tuple[list[Value], list[Value]]:
     """The nodes ``root`` depends on, split into interior nodes (newest first) and leaves.
 
-    Each node's ``.grad`` moves to ``._earlier`` and is zeroed; ``._earlier`` is
-    ``None`` outside a backward pass, which is how the walk marks visited nodes.
+    Each node found gets ``._pass_grad`` set to this pass's own ``zero``: a
+    float 0.0 made for this call, so ``_pass_grad is zero`` means "found by
+    this pass" and the sum of the node's gradient starts from 0.0. Whatever an
+    interrupted earlier pass left in ``._pass_grad`` is some other object, so
+    it is simply overwritten: there is no mark to clean up. ``.grad`` is not
+    touched. ``root`` is no one's parent; backward() gives it 1.0.
     """
-    root._earlier = root.grad
-    root.grad = 0.0
+    zero = float("0.0")  # a new object on each call (CPython), so no live float is this one
     interior: list[Value] = []
     leaves: list[Value] = []
     (leaves if root._p0 is None else interior).append(root)
     stack = [] if root._p0 is None else [root]
     found, leaf, push, pop = interior.append, leaves.append, stack.append, stack.pop
-    try:
-        while stack:
-            node = pop()
-            b = node._p1
-            for parent in (node._p0,) if b is None else (node._p0, b) if b is not _MANY else node._p0:
-                if parent._earlier is None:
-                    parent._earlier = parent.grad
-                    parent.grad = 0.0
-                    if parent._p0 is None:
-                        leaf(parent)
-                    else:
-                        found(parent)
-                        push(parent)
-    except BaseException:  # interrupted (KeyboardInterrupt, MemoryError): undo the marks
-        _restore_if_interrupted(interior, leaves)
-        raise
+    while stack:
+        node = pop()
+        b = node._p1
+        for parent in (node._p0,) if b is None else (node._p0, b) if b is not _MANY else node._p0:
+            if parent._pass_grad is not zero:
+                parent._pass_grad = zero
+                if parent._p0 is None:
+                    leaf(parent)
+                else:
+                    found(parent)
+                    push(parent)
     interior.sort(key=by_creation, reverse=True)  # newest first: see topo.py
     return interior, leaves
 
 
-def _restore_if_interrupted(*groups: list[Value]) -> None:
-    """After an interrupted pass, put back ``.grad`` where this pass has not finished a node."""
-    for group in groups:
-        for node in group:
-            if node._earlier is not None:
-                node.grad = node._earlier
-                node._earlier = None
+_FIELD_HINTS = {
+    "data": ("a float", "assign a number: v.data = 1.5"),
+    "grad": ("a float", "set it to a number such as 0.0 (zero_grad() zeroes a whole graph)"),
+    "label": ("a str", "assign a string: v.label = \"w\""),
+}
+
+
+def _check_fields(nodes: Sequence[Value], who: str, fields: Sequence[str] = ("data", "grad", "label")) -> None:
+    """A TypeError naming the first of ``nodes`` whose ``fields`` hold the wrong type, if there is one.
+
+    Ops cannot check what user code assigns to ``.data``, ``.grad`` or
+    ``.label`` later without slowing every op down; the functions that read
+    many nodes (backward, drawing, tracing) call this on their error path or
+    before they write anything, so a wrong assignment is named, not met as a
+    bare Python error deep inside.
+    """
+    for node in nodes:
+        for field in fields:
+            x = getattr(node, field)
+            if field == "label":
+                ok = isinstance(x, str)
+            else:
+                ok = type(x) is float or (isinstance(x, Real) and not isinstance(x, bool))
+            if not ok:
+                expected, hint = _FIELD_HINTS[field]
+                raise TypeError(
+                    f"{who}: Value {_describe(node)} has .{field} {_short_repr(x)} of type {type(x).__name__}, "
+                    f"not {expected}; {hint}"
+                ) from None
 
 
 def _constant(x: object, op: str, other: Value) -> Value:
     """A leaf Value for a plain number met by ``op``; a clear TypeError for anything else."""
     if type(x) is float or type(x) is int or (isinstance(x, Real) and not isinstance(x, bool)):
-        return _unary(Value, float(x), None, 0.0, "")  # no input: a leaf
+        try:
+            return _unary(Value, float(x), None, 0.0, "")  # no input: a leaf
+        except OverflowError:  # an int beyond a float's range
+            _as_float(x, f"{op}: the number operand with Value {_describe(other)}")
     raise TypeError(
         f"{op}: unsupported operand {x!r} of type {type(x).__name__} with Value {_describe(other)}; "
         "use a Value, an int or a float"
@@ -392,10 +466,15 @@ def _checked_edges(
     parents: Sequence[Value], local_grads: Sequence[float], op: str
 ) -> tuple[tuple[Value, ...], tuple[float, ...]]:
     """``from_op``'s arguments checked (one local gradient per parent, parents are Values) and as tuples."""
+    if type(op) is not str:
+        raise TypeError(
+            f"Value.from_op(op): the op's display name must be a str, got {_short_repr(op)} of type "
+            f"{type(op).__name__}; pass a name such as \"softplus\""
+        )
     if type(parents) is not tuple:
-        parents = tuple(parents)
+        parents = _as_tuple(parents, "parents", "Values", op)
     if type(local_grads) is not tuple:
-        local_grads = tuple(local_grads)
+        local_grads = _as_tuple(local_grads, "local_grads", "numbers", op)
     if len(parents) != len(local_grads):
         raise ValueError(
             f"Value.from_op({op!r}): {len(parents)} parents but {len(local_grads)} local gradients;"
@@ -405,6 +484,21 @@ def _checked_edges(
         if not isinstance(p, Value):
             raise TypeError(f"Value.from_op({op!r}): parents[{i}] is {p!r}, not a Value")
     return parents, tuple(_as_float(g, f"Value.from_op({op!r}) local_grads") for g in local_grads)
+
+
+def _as_tuple(items: object, name: str, kind: str, op: str) -> tuple:  # type: ignore[type-arg]
+    """``from_op``'s ``parents`` or ``local_grads`` as a tuple; a TypeError naming the argument if not a sequence."""
+    if isinstance(items, (Value, str)) or not hasattr(items, "__iter__"):
+        if isinstance(items, Value):
+            given = f"the single Value {_describe(items)}"
+        else:
+            given = f"{_short_repr(items)} of type {type(items).__name__}"
+        one = "(x,)" if name == "parents" else "(g,)"
+        raise TypeError(
+            f"Value.from_op({op!r}): {name} must be a sequence of {kind}, one per input, got {given}; "
+            f"for a single input write a tuple of one: {one}"
+        )
+    return tuple(items)  # type: ignore[call-overload]
 
 
 def _power(a: float, c: float, op: str, operand: Value) -> float:
@@ -418,7 +512,7 @@ def _power(a: float, c: float, op: str, operand: Value) -> float:
 def _power_and_slope(base: Value, c: float, op: str, exponent_text: str) -> tuple[float, float]:
     """``base.data ** c`` and its derivative with respect to the base, after checking the domain."""
     a = base.data
-    if a < 0.0 and not c.is_integer():
+    if a < 0.0 and not c.is_integer() and math.isfinite(c):  # (-8) ** nan is nan, (-8) ** inf is inf
         raise ValueError(
             f"{op}: a negative base {_describe(base)} has no real power {exponent_text}; "
             "use an integer exponent or a positive base"

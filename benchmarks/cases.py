@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import math
+import operator
 import random
 import sys
 import time
@@ -55,15 +57,19 @@ class PlainMLP:
         return [p for layer in self.layers for w, b in layer for p in (*w, b)]
 
 
-def moons_step(engine: Engine, model: Any, xs: list[list[float]], ys: list[int], lr: float = 0.1) -> float:
-    """One step of micrograd's demo: forward 100 points, SVM loss + 1e-4 L2, backward, SGD."""
-    Value = engine.Value
-    inputs = [[Value(a), Value(b)] for a, b in xs]
+def moons_loss(model: Any, inputs: list[list[Any]], ys: list[int]) -> Any:
+    """micrograd's demo loss: mean SVM max-margin loss of the scores plus 1e-4 L2."""
     scores = [model(x) for x in inputs]
     losses = [(1 + -y * s).relu() for y, s in zip(ys, scores)]
     data_loss = sum(losses) * (1.0 / len(losses))
     reg_loss = 1e-4 * sum(p * p for p in model.parameters())
-    total = data_loss + reg_loss
+    return data_loss + reg_loss
+
+
+def moons_step(engine: Engine, model: Any, xs: list[list[float]], ys: list[int], lr: float = 0.1) -> float:
+    """One step of micrograd's demo: forward 100 points, SVM loss + 1e-4 L2, backward, SGD."""
+    Value = engine.Value
+    total = moons_loss(model, [[Value(a), Value(b)] for a, b in xs], ys)
     for p in model.parameters():
         p.grad = 0.0
     total.backward()
@@ -83,6 +89,59 @@ def nn_moons_step(model: Any, optimizer: Any, xs: list[list[float]], ys: list[in
     total.backward()
     optimizer.step()
     return total.data
+
+
+# ---------------------------------------------------------- the moons step, replayed
+
+
+def record_moons(model: PlainMLP, xs: list[list[float]], ys: list[int]) -> Any:
+    """The whole moons loss as one tape: inputs the points (labels and sizes are constants), gradients
+    for the model's parameters."""
+    from autograd import record
+
+    def loss(*flat: Any) -> Any:
+        return moons_loss(model, [[flat[2 * i], flat[2 * i + 1]] for i in range(len(flat) // 2)], ys)
+
+    return record(loss, [x for point in xs for x in point], model.parameters(), input_grads=False)
+
+
+def replay_step(tape: Any, model: PlainMLP, xs: list[list[float]], lr: float = 0.1) -> float:
+    """The moons step by replaying the whole-batch tape: no Values made, the same numbers."""
+    params = model.parameters()
+    for p in params:
+        p.grad = 0.0
+    loss = tape.backward([x for point in xs for x in point])
+    for p in params:
+        p.data -= lr * p.grad
+    return float(loss)
+
+
+def record_moons_batched(model: PlainMLP, xs: list[list[float]], ys: list[int]) -> tuple[Any, Any]:
+    """One point's term ``relu(1 - y * score)`` as a batched tape (inputs x0, x1, y), and the L2 term
+    as a tape of the parameters alone."""
+    from autograd import record
+
+    params = model.parameters()
+    term = record(lambda a, b, y: (1 + -y * model([a, b])).relu(), [*xs[0], ys[0]], params, input_grads=False)
+    l2 = record(lambda: 1e-4 * sum(p * p for p in params), [], params, input_grads=False)
+    return term.batched(), l2
+
+
+def batched_step(batch: Any, l2: Any, model: PlainMLP, table: Any, lr: float = 0.1) -> float:
+    """The moons step as one batched replay: every point's term at once, each weighted 1/n as the mean
+    weights it, plus the L2 tape; then SGD."""
+    import numpy as np
+
+    n = len(table)
+    terms = batch.gradient(table, np.full(n, 1.0 / n))
+    reg = l2.gradient([])
+    params = model.parameters()
+    for p, g, r in zip(params, terms.params.tolist(), reg.params, strict=True):
+        p.grad = g + r
+    for p in params:
+        p.data -= lr * p.grad
+    data_loss = functools.reduce(operator.add, terms.value.tolist(), 0.0)  # left to right, as sum() of Values
+    return float(data_loss * (1.0 / n) + reg.value)
 
 
 # ---------------------------------------------------------------------- chain

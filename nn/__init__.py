@@ -1,6 +1,7 @@
 """Neural-network building blocks made of ``autograd.Value``s, in PyTorch's words."""
 
 from nn.activations import ACTIVATIONS
+from nn.compiled import CompiledLoss
 from nn.init import INITS
 from nn.io import load_model, save_model
 from nn.layers import MLP, Layer, Neuron
@@ -25,4 +26,5 @@ __all__ = [
     "Adam",
     "save_model",
     "load_model",
+    "CompiledLoss",
 ]

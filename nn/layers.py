@@ -10,6 +10,11 @@ which is ``n`` ``*`` nodes, ``n`` ``+`` nodes and one activation node (none for
 added: the sum starts from the bias, not from 0. A float input meets each
 weight as a number, so each ``w*x`` makes its own constant leaf, as
 ``w * 0.5`` always does; pass Values to have one shared leaf per input.
+
+Each neuron's ops form a named group (``L1.N3``, as its parameters are
+named) and each layer's neurons one too (``L1``), so a drawing can show a
+neuron as one box (``draw_graph(loss, collapse="neuron")``). Marking costs a
+neuron one counter read before its ops and one attribute store after them.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from numbers import Integral, Real
 from typing import Sequence, Union
 
 from autograd import Value
+from autograd.groups import GroupInfo, begin_group
 from nn.activations import activation_function
 from nn.init import draw_neuron, make_rng, resolve_init
 from nn.module import Module
@@ -116,16 +122,30 @@ class Neuron(_Configured):
         weights, bias = draw_neuron(self._init, self._nin, fan_out, make_rng(seed, "Neuron"))
         self.w = [Value(wi, label=f"w{i}") for i, wi in enumerate(weights)]
         self.b = Value(bias, label="b")
+        self._path = ""  # "L1.N3." once a layer and a model have named it
+        self._name_group()
+
+    def _name_group(self) -> None:
+        name = self._path.rstrip(".") or "neuron"
+        self._group_info = GroupInfo(name, "neuron", self.parameters(), note=self._activation)
+
+    def _prefix_labels(self, prefix: str) -> None:
+        super()._prefix_labels(prefix)
+        self._path = prefix + self._path
+        self._name_group()
 
     def forward(self, x: Sequence[Input]) -> Value:
         """The neuron's output for inputs ``x`` (``nin`` Values or floats)."""
         return self._forward(_check_inputs(x, self._nin, "Neuron"))
 
     def _forward(self, x: Sequence[Input]) -> Value:
+        start = begin_group()  # the ops below form the group self._group_info (see autograd/groups.py)
         act = self.b
         for wi, xi in zip(self.w, x):
             act = act + wi * xi
-        return act if self._apply is None else self._apply(act)
+        out = act if self._apply is None else self._apply(act)
+        out._group = (start, self._group_info)
+        return out
 
     def __repr__(self) -> str:
         return f"Neuron({self._nin}, activation={self._activation!r}, init={self._init!r})"
@@ -161,6 +181,20 @@ class Layer(_Configured):
         ]
         for i, neuron in enumerate(self.neurons):
             neuron._prefix_labels(f"N{i}.")
+        self._path = ""
+        self._name_group()
+
+    def _name_group(self) -> None:
+        name = self._path.rstrip(".") or "layer"
+        self._group_info = GroupInfo(name, "layer", self.parameters(), note=f"{self._nout} x {self._activation}")
+
+    def _prefix_labels(self, prefix: str) -> None:
+        super()._prefix_labels(prefix)  # every parameter's label
+        self._path = prefix + self._path
+        self._name_group()
+        for neuron in self.neurons:
+            neuron._path = prefix + neuron._path
+            neuron._name_group()
 
     @property
     def nout(self) -> int:
@@ -173,7 +207,12 @@ class Layer(_Configured):
         return out[0] if len(out) == 1 else out
 
     def _forward(self, x: Sequence[Input]) -> list[Value]:
-        return [neuron._forward(x) for neuron in self.neurons]
+        start = begin_group()
+        outs = [neuron._forward(x) for neuron in self.neurons]
+        mark = (start, self._group_info)
+        for out in outs:
+            out._group = (out._group, mark)  # the neuron's mark, then the layer's
+        return outs
 
     def __repr__(self) -> str:
         return f"Layer({self._nin}, {self._nout}, activation={self._activation!r}, init={self._init!r})"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dis
+
 import pytest
 
 from autograd import Value, enable_grad, is_grad_enabled, no_grad
@@ -55,3 +57,155 @@ def test_backward_through_a_no_grad_result_stops_there():
     y = frozen * x
     y.backward()
     assert x.grad == 6.0  # only through the recorded edge; frozen is a constant
+
+
+# ------------------------------------------------- per thread, per asyncio task
+# (threads: see test_threads.py)
+def test_asyncio_tasks_each_have_their_own_switch():
+    import asyncio
+
+    seen: list[tuple[str, bool, bool]] = []
+
+    async def quiet() -> None:
+        x = Value(1.0)
+        with no_grad():
+            await asyncio.sleep(0)  # the other task runs here
+            seen.append(("quiet", is_grad_enabled(), (x * 2).parents != ()))
+            await asyncio.sleep(0)
+        seen.append(("quiet after", is_grad_enabled(), (x * 2).parents != ()))
+
+    async def busy() -> None:
+        x = Value(1.0)
+        for _ in range(3):
+            seen.append(("busy", is_grad_enabled(), (x * 2).parents != ()))
+            await asyncio.sleep(0)
+
+    async def main() -> None:
+        await asyncio.gather(quiet(), busy())
+
+    asyncio.run(main())
+    assert sorted(set(seen)) == [("busy", True, True), ("quiet", False, False), ("quiet after", True, True)]
+
+
+def test_a_task_created_inside_no_grad_keeps_it_after_the_block_ends():
+    import asyncio
+
+    import autograd.grad_mode as grad_mode
+
+    async def child() -> tuple[bool, bool]:
+        await asyncio.sleep(0)
+        return is_grad_enabled(), (Value(1.0) * 2).parents != ()
+
+    async def main() -> tuple[tuple[bool, bool], bool, bool]:
+        with no_grad():
+            task = asyncio.create_task(child())  # copies the context: recording off
+        here = is_grad_enabled() and (Value(1.0) * 2).parents != ()
+        slow = type(grad_mode._mode) is grad_mode._AskContext  # the child's context still holds the switch
+        return await task, here, slow
+
+    assert asyncio.run(main()) == ((False, False), True, True)
+    import gc
+
+    gc.collect()
+    assert type(grad_mode._mode) is grad_mode._GradMode
+
+
+def test_the_fast_path_comes_back_after_every_block():
+    # Ops read one slot (_mode.enabled) while no no_grad() is alive anywhere; the
+    # switch to asking the context must be undone when the last one ends, or
+    # every op would pay for it from then on.
+    import autograd.grad_mode as grad_mode
+
+    assert type(grad_mode._mode) is grad_mode._GradMode
+    with no_grad():
+        assert type(grad_mode._mode) is grad_mode._AskContext
+        with enable_grad():
+            with no_grad():
+                pass
+    assert type(grad_mode._mode) is grad_mode._GradMode and grad_mode._alive == 0
+
+    @no_grad()
+    def f() -> Value:
+        return Value(1.0) * 2
+
+    f()
+    with pytest.raises(ValueError):
+        with no_grad():
+            Value(-1.0).log()
+    assert type(grad_mode._mode) is grad_mode._GradMode and grad_mode._alive == 0
+
+
+def handled_here(code) -> set[int]:  # noqa: ANN001
+    """Offsets in ``code`` where CPython 3.11 would raise a pending KeyboardInterrupt: right
+    after each call returns, and at each loop's backward jump (and, not listed, on entry)."""
+    instructions = list(dis.get_instructions(code))
+    points = {b.offset for a, b in zip(instructions, instructions[1:]) if a.opname == "CALL"}
+    return points | {i.offset for i in instructions if i.opname == "JUMP_BACKWARD"}
+
+
+@pytest.mark.parametrize("block", [no_grad, enable_grad])
+def test_a_real_interrupt_anywhere_in_entering_or_leaving_keeps_the_state_right(block, monkeypatch):
+    # KeyboardInterrupt at every point where Python handles a real Ctrl-C, in
+    # __enter__, _Off's methods and __exit__ (apart from __exit__'s very start:
+    # see its comment). Afterwards recording is as before the blocks (each was
+    # left or never entered) and the count of live switches balances, so the
+    # fast path returns; the one exception, an interrupt on entering _Off.__del__
+    # (which Python prints and drops), leaves the count high: slower, not wrong.
+    import gc
+    import sys
+
+    import autograd.grad_mode as grad_mode
+
+    codes = {f.__code__ for f in (grad_mode._SetGradMode.__enter__, grad_mode._SetGradMode.__exit__,
+                                  grad_mode._Off.__init__, grad_mode._Off.__del__)}
+    points = {code: handled_here(code) for code in codes}
+    exit_code = grad_mode._SetGradMode.__exit__.__code__
+    seen = 0
+    target = 0
+
+    def tracer(frame, event, arg):  # noqa: ANN001, ANN202  (gets each function's start)
+        nonlocal seen
+        if frame.f_code not in codes:
+            return None
+        if frame.f_code is not exit_code:
+            seen += 1
+            if seen == target:
+                raise KeyboardInterrupt
+        frame.f_trace_opcodes = True
+        return local
+
+    def local(frame, event, arg):  # noqa: ANN001, ANN202  (gets each bytecode)
+        nonlocal seen
+        if event == "opcode" and frame.f_lasti in points[frame.f_code]:
+            seen += 1
+            if seen == target:
+                raise KeyboardInterrupt
+        return local
+
+    dropped: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda info: dropped.append(info.object))
+    outside = is_grad_enabled()
+    target = 1
+    while True:
+        dropped.clear()
+        seen = 0
+        sys.settrace(tracer)
+        try:
+            with no_grad():  # an outer block, so that enable_grad changes something
+                with block():
+                    pass
+        except KeyboardInterrupt:
+            pass
+        finally:
+            sys.settrace(None)
+        gc.collect()
+        assert is_grad_enabled() == outside, f"recording wrong after an interrupt at point {target}"
+        if grad_mode._alive:  # only from a Ctrl-C at __del__'s start, which Python drops: slower, not wrong
+            assert dropped, f"point {target}"
+            grad_mode._alive = 0
+            grad_mode._mode.__class__ = grad_mode._GradMode
+        assert type(grad_mode._mode) is grad_mode._GradMode, f"point {target}"
+        if seen < target:
+            break
+        target += 1
+    assert target > 10

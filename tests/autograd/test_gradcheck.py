@@ -127,3 +127,81 @@ def softplus(x: Value) -> Value:
 def test_a_user_written_primitive(x):
     v = Value(x, label="x")
     assert gradcheck(lambda: softplus(v * 2) * v, [v])
+
+
+# ------------------------------------------------------------ bad arguments
+def test_gradcheck_with_no_params_is_an_error():
+    x = Value(1.0)
+    with pytest.raises(ValueError, match=r"^gradcheck: params is empty, so there is nothing to check"):
+        gradcheck(lambda: x * x, [])
+    assert numerical_grad(lambda: x * x, []) == []  # no parameters, no estimates: nothing wrong
+
+
+@pytest.mark.parametrize("who", [gradcheck, numerical_grad])
+def test_a_single_value_as_params_is_named(who):
+    x = Value(1.0, label="x")
+    with pytest.raises(TypeError) as info:
+        who(lambda: x * x, x)
+    assert str(info.value) == (
+        f"{who.__name__}: params must be a sequence of Values, got the single Value 1.0 (label 'x'); "
+        "write a list of one: [x]"
+    )
+    with pytest.raises(TypeError, match=rf"^{who.__name__}: params must be a sequence of Values, got 3 of type int"):
+        who(lambda: x * x, 3)
+
+
+@pytest.mark.parametrize("who", [gradcheck, numerical_grad])
+def test_f_that_is_not_callable_or_takes_arguments_is_named(who):
+    x = Value(1.0)
+    with pytest.raises(TypeError, match=rf"^{who.__name__}: f must be a function of no arguments .* got 5 of type int"):
+        who(5, [x])
+    with pytest.raises(TypeError, match=rf"^{who.__name__}: f must take no arguments .* needs some: \(v\); wrap it"):
+        who(lambda v: v * v, [x])
+    assert who(lambda *args, scale=2.0: x * scale, [x])  # optional arguments are fine
+
+
+def test_bad_tolerances_and_eps_are_named():
+    x = Value(1.0)
+    with pytest.raises(TypeError, match=r"^gradcheck\(atol\): expected an int or float, got 'x' of type str"):
+        gradcheck(lambda: x * x, [x], atol="x")
+    with pytest.raises(ValueError, match=r"^gradcheck: rtol must be a number >= 0, got -1\.0"):
+        gradcheck(lambda: x * x, [x], rtol=-1)
+    with pytest.raises(ValueError, match=r"^gradcheck: atol must be a number >= 0, got nan"):
+        gradcheck(lambda: x * x, [x], atol=math.nan)
+    with pytest.raises(ValueError, match=r"^gradcheck: eps must be a positive finite number, got inf"):
+        gradcheck(lambda: x * x, [x], eps=math.inf)
+    with pytest.raises(TypeError, match=r"^numerical_grad\(eps\): expected an int or float, got None"):
+        numerical_grad(lambda: x * x, [x], eps=None)
+    with pytest.raises(ValueError, match=r"unknown method 5; use one of central, forward"):
+        numerical_grad(lambda: x * x, [x], method=5)
+
+
+def test_a_param_whose_data_is_not_a_number_is_named_before_it_is_nudged():
+    x = Value(1.0, label="x")
+    x.data = "1.0"
+    with pytest.raises(TypeError, match=r"^numerical_grad: Value '1\.0' \(label 'x'\) has \.data '1\.0' of type str"):
+        numerical_grad(lambda: x * x, [x])
+    assert x.data == "1.0"
+
+
+def test_f_returning_a_value_with_bad_data_is_named():
+    x = Value(1.0)
+    bad = Value(0.0)
+    bad.data = "oops"
+    with pytest.raises(TypeError, match=r"^numerical_grad: f\(\) returned a Value whose \.data: expected an int or"):
+        numerical_grad(lambda: bad, [x])
+
+
+# ------------------------------------------------------------ analytic side
+@given(st.floats(-2, 2), st.floats(-2, 2))
+def test_gradcheck_analytic_gradients_are_backwards_bit_for_bit(x, y):
+    # gradcheck computes backprop gradients without writing .grad; they must be
+    # exactly what backward() adds to a zero .grad.
+    from autograd.gradcheck import _analytic_grad
+
+    a, b = Value(x), Value(y)
+    f = lambda: ((a * b + a).tanh() * (b * b + 1.0).log() + a.sigmoid() * b).relu() + a * a  # noqa: E731
+    analytic = _analytic_grad(f, [a, b])
+    assert (a.grad, b.grad) == (0.0, 0.0)
+    f().backward()
+    assert analytic == [a.grad, b.grad]
