@@ -18,7 +18,9 @@ import graphviz
 
 from autograd import palette
 from autograd.explorer_maths import Bound, Formula, Token, bound, formula, half_unit, operand, read, relation
+from autograd.explorer_units import neurons, units
 from autograd.files import write_file
+from autograd.groups import find_groups
 from autograd.render import (
     INSTALL_HINT,
     GraphvizNotFoundError,
@@ -271,6 +273,7 @@ def _page_data(
         if roles[j] == "constant":
             entry["k"] = 1
         out.append(entry)
+    neuron_list, block_of = neurons(order, find_groups(order), steps, out, decimals)
     same = all(a == b or (math.isnan(a) and math.isnan(b)) for a, b in zip(running, final, strict=True))
     assert same, "the replayed pass must end at trace_backward's gradients"
     return {
@@ -279,7 +282,9 @@ def _page_data(
         "zero": shown(0.0),
         "one": shown(1.0),
         "steps": out,
-        "groups": _fold(out, roles),
+        "units": units(out),  # by edge, steps into constants folded
+        "neurons": neuron_list,
+        "neuronUnits": units(out, block_of) if neuron_list else None,
     }
 
 
@@ -354,42 +359,6 @@ def _tolerance(old: float, step: BackwardStep, new: float, decimals: int) -> flo
     box = format_field(new, decimals)
     slack = half_unit(box) + abs(by_hand - read(box))  # type: ignore[operator]
     return float(f"{slack:.2e}") * 1.01  # rounded up a little, never down
-
-
-def _fold(steps: list[dict[str, Any]], roles: list[str]) -> list[list[int]] | None:
-    """The steps a reader sees when steps into constants are folded: ``[first, end, shown]`` ranges of steps.
-
-    A step into a constant joins the shown step of the same node (its
-    neighbour: a node's steps are consecutive), else the one before it (or,
-    at the very start, the one after). ``None`` when every step goes into a
-    constant and there is nothing to fold into.
-    """
-    shown = [n for n, s in enumerate(steps) if "k" not in s]
-    if not shown or len(shown) == len(steps):
-        return None if not shown else [[n, n + 1, n] for n in shown]
-    owner = [-1] * len(steps)
-    for n in shown:
-        owner[n] = n
-    for n, s in enumerate(steps):
-        if owner[n] >= 0:
-            continue
-        before = max((m for m in shown if m < n), default=None)
-        after = min((m for m in shown if m > n), default=None)
-        if after is not None and steps[after]["node"] == s["node"]:
-            owner[n] = after
-        elif before is not None:
-            owner[n] = before
-        else:
-            owner[n] = after  # type: ignore[assignment]
-    groups: dict[int, list[int]] = {}
-    for n, m in enumerate(owner):
-        groups.setdefault(m, []).append(n)
-    out = []
-    for m in shown:
-        members = groups[m]
-        assert members == list(range(members[0], members[-1] + 1)), "a folded group is a run of steps"
-        out.append([members[0], members[-1] + 1, m])
-    return out
 
 
 # ------------------------------------------------------------------ the page

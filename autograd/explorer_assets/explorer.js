@@ -15,7 +15,7 @@
   ["reset", "back", "play", "forward", "slider", "position", "more", "mode", "with-forward", "show-constants",
     "speed", "zoom", "find", "list-toggle", "step", "where", "local", "local-what", "chain", "chain-what", "sum",
     "sum-what", "note", "practice", "question", "answer", "hint", "reveal", "feedback", "graph", "step-list",
-    "names", "key"].forEach((id) => { ui[id.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = byId(id); });
+    "names", "key", "step-by", "ops"].forEach((id) => { ui[id.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = byId(id); });
 
   // The graph's parts, by the ids draw_graph gives them: value node v{i}, op node op{i}, edge op{i} -> v{i} o{i},
   // edge of argument k into op{i} e{i}_{k}. A record's last two texts are its "data" and "grad" fields.
@@ -50,18 +50,28 @@
   computes.forEach((i, r) => { forwardRank[i] = r; });
   const F = computes.length;
 
-  // The steps a reader sees: one per edge, or with the steps into constants folded into a neighbour.
-  const everyStep = steps.map((_, n) => [n, n + 1, n]);
-  const canFold = data.groups !== null && data.groups.length < steps.length;
-  let groups = canFold ? data.groups : everyStep;
+  // What one press of Step shows, a "unit" [first, end, host, neuron]: the steps first..end-1, shown as the
+  // edge of step host, or (host -1) as nn neuron number neuron. By edge, or by neuron; steps into constants
+  // folded into a neighbour, or not.
+  const neurons = data.neurons;
+  const everyStep = steps.map((_, n) => [n, n + 1, n, -1]);
+  const canFold = data.units !== null && data.units.length < steps.length;
+  const unfold = (list) => list.flatMap((u) => (u[3] >= 0 ? [u] : everyStep.slice(u[0], u[1])));
+  function unitList() {
+    const byNeuron = ui.stepBy.value === "neuron" && data.neuronUnits !== null;
+    const folded = canFold && !ui.showConstants.checked;
+    if (byNeuron) return folded ? data.neuronUnits : unfold(data.neuronUnits);
+    return folded ? data.units : everyStep;
+  }
+  let units = everyStep;
   let withForward = false;
   let position = 0;
   let asking = false; // practice: the next step is highlighted and its gradient asked for
   const score = { asked: 0, right: 0, tries: 0 };
 
-  const last = () => groups.length;
+  const last = () => units.length;
   const first = () => (withForward ? -F : 0);
-  const rawOf = (p) => (p > 0 ? groups[p - 1][1] : 0); // how many edges are done at position p
+  const rawOf = (p) => (p > 0 ? units[p - 1][1] : 0); // how many edges are done at position p
   const rootName = nodes[root].name;
 
   // --- small helpers that touch the page only when something changed
@@ -119,22 +129,29 @@
     const computed = withForward ? F + Math.min(p, 0) : F;
     const isComputed = (i) => !nodes[i].f || forwardRank[i] < computed;
     // What this position highlights: a backward step, a forward step, or (practice) the step being asked.
-    let host = -1, group = null, computing = -1;
-    if (asking) { group = groups[p]; host = group[2]; }
-    else if (p > 0) { group = groups[p - 1]; host = group[2]; }
+    let host = -1, unit = null, computing = -1;
+    if (asking) unit = units[p];
+    else if (p > 0) unit = units[p - 1];
     else if (forwardPhase && computed > 0) computing = computes[computed - 1];
+    if (unit) host = unit[2];
     const s = host >= 0 ? steps[host] : null;
+    const neuron = unit && unit[3] >= 0 ? neurons[unit[3]] : null;
     const marks = {};
     if (s) {
       for (const r of s.read || []) marks[r] = "operand";
       marks[s.node] = "sender";
       marks[s.parent] = "receiver";
+    } else if (neuron) { // its delta: h's gradient, through f'(z), into z
+      for (const r of neuron.read) marks[r] = "operand";
+      marks[neuron.h] = "sender";
+      marks[neuron.z] = "receiver";
     } else if (computing >= 0) {
       for (const e of edgesOf[computing]) marks[steps[e].parent] = "operand";
       marks[computing] = "receiver";
     }
     const changed = new Set();
-    if (group && !asking) for (let n = group[0]; n < group[1]; n++) changed.add(steps[n].parent);
+    if (unit && !asking) for (let n = unit[0]; n < unit[1]; n++) changed.add(steps[n].parent);
+    const inUnit = (n) => unit !== null && (n === host || (neuron !== null && unit[0] <= n && n < unit[1]));
 
     const grads = nodes.map((_, i) => (i === root ? data.one : data.zero));
     for (let n = 0; n < raw; n++) grads[steps[n].parent] = steps[n].grad;
@@ -156,19 +173,19 @@
       });
       if (node.f) {
         const sent = p < 0 ? isComputed(i) : forwardPhase || firstFrom[i] < raw;
-        const on = (s && s.node === i) || computing === i;
+        const on = (s && s.node === i) || computing === i || (neuron !== null && edgesOf[i].some(inUnit));
         setClasses(opEls[i], { dim: !sent && !on, current: on });
         setClasses(outEdges[i], { dim: !sent && !on, current: computing === i });
       }
     });
     stepEdges.forEach((edge, n) => {
       const node = steps[n].node;
-      const current = n === host || steps[n].node === computing;
+      const current = inUnit(n) || steps[n].node === computing;
       const done = p < 0 ? isComputed(node) : forwardPhase || n < raw;
       setClasses(edge, { dim: !done && !current, current: current });
     });
 
-    describe(p, s, group, computing, marks);
+    describe(p, s, unit, neuron, computing, marks);
     ui.slider.min = String(first());
     ui.slider.max = String(last());
     ui.slider.value = String(p);
@@ -179,22 +196,43 @@
     ui.play.disabled = last() === first() || ui.mode.value === "practice";
     document.body.dataset.position = String(p);
     document.body.dataset.edge = s && !asking ? "e" + s.node + "_" + s.arg : "";
+    document.body.dataset.neuron = neuron ? neuron.name : "";
     document.body.dataset.asking = asking ? String(p + 1) : "";
     markList();
     if (s) reveal([valueEls[s.parent], stepEdges[host], opEls[s.node], valueEls[s.node]]);
+    else if (neuron) reveal([valueEls[neuron.z], opEls[neuron.h], valueEls[neuron.h]]);
     else if (computing >= 0) reveal([valueEls[computing], opEls[computing], ...edgesOf[computing].map((e) => stepEdges[e])]);
     else reveal([valueEls[p < 0 && F > 0 ? computes[0] : root]]);
   }
 
   // The panel: where we are, the local derivative, local x upstream, old + contribution; then notes.
-  function describe(p, s, group, computing, marks) {
+  function describe(p, s, unit, neuron, computing, marks) {
     const empty = [];
     let where, localWhat = "local", local, chainWhat = empty, chain = empty, sumWhat = empty, sum = empty, note = [];
+    let ops = [];
     const forwardLine = (i) => [i, " = ", ...nodes[i].f, " = ", calc(nodes[i].fc)];
     if (s && asking) {
       where = ["Your turn, step " + (p + 1) + " of " + last() + ": ", s.node, " \u2192 ", s.parent];
       local = localTokens(s, ui.hint.dataset.used === "yes");
       note = ["Read upstream off ", s.node, "'s box and the old gradient off ", s.parent, "'s box."];
+    } else if (neuron) {
+      const d = neuronLines(neuron, !asking || ui.hint.dataset.used === "yes");
+      where = [(asking ? "Your turn, step " + (p + 1) : "Step " + p) + " of " + last() + ": neuron " + neuron.name
+        + (neuron.note ? " (" + neuron.note + ")" : "") + ", its \u03b4 as the textbook writes it"];
+      localWhat = "f'(z)";
+      local = d.local;
+      chainWhat = d.sumWhat;
+      chain = asking ? empty : [calc(neuron.sum)];
+      sumWhat = ["\u03b4 = f'(z) \u00b7 " + d.symbol + " (", neuron.z, ".grad)"];
+      sum = asking ? empty : [calc(neuron.delta)];
+      if (asking) {
+        note = ["Read f'(z) off ", neuron.h, "'s box and ", d.symbol, " off its gradient."];
+      } else {
+        for (const [param, n] of neuron.params) note.push(param, ".grad = " + steps[n].cc + ";  ");
+        note.push("The " + (unit[1] - unit[0]) + " op-level steps it stands for:");
+        ops = steps.slice(unit[0], unit[1]).map((step) => step.trace);
+        if (p === last()) note.push(" Done: every gradient is complete.");
+      }
     } else if (s) {
       where = ["Step " + p + " of " + last() + ": ", s.node, " sends its gradient back to ", s.parent, "  (",
         ...definition(s.node), ")"];
@@ -210,8 +248,8 @@
       }
       if (s.n) note.push(" Contribution " + s.n[0] + " of " + s.n[1] + ": ", s.parent,
         " is used " + s.n[1] + " times, so its gradient is the sum.");
-      for (let n = group[0]; n < group[1]; n++) {
-        if (n === group[2]) continue;
+      for (let n = unit[0]; n < unit[1]; n++) {
+        if (n === unit[2]) continue;
         note.push(" Folded in: ", steps[n].parent, ".grad += " + steps[n].cc + " (a constant: nothing learns from it).");
       }
       if (p === last()) note.push(" Done: every gradient is complete.");
@@ -243,8 +281,27 @@
     write(ui.sumWhat, sumWhat, marks);
     write(ui.sum, sum, marks);
     write(ui.note, note, marks);
+    ui.ops.textContent = "";
+    for (const line of ops) {
+      const li = document.createElement("li");
+      li.textContent = line;
+      ui.ops.appendChild(li);
+    }
+    ui.ops.hidden = ops.length === 0;
     ui.practice.hidden = !asking;
-    if (asking) write(ui.question, [s.parent, ".grad = old + local \u00d7 upstream ="], marks);
+    if (asking && neuron) write(ui.question, ["\u03b4(" + neuron.name + ") ="], marks);
+    else if (asking) write(ui.question, [s.parent, ".grad = old + local \u00d7 upstream ="], marks);
+  }
+
+  // A neuron's textbook lines: f'(z) with names and numbers, and what its sum of w * delta_next is called.
+  function neuronLines(neuron, full) {
+    const symbol = neuron.next ? "\u03a3 w\u00b7\u03b4_next" : PARTIAL + rootName + "/" + PARTIAL + "h";
+    const head = [PARTIAL, neuron.h, "/" + PARTIAL, neuron.z, " = "];
+    let local;
+    if (neuron.fp === null) local = ["linear: f'(z) = 1, so \u03b4 = " + symbol];
+    else if (!full) local = [...head, "?"];
+    else local = [...head, ...neuron.fp, " = ", calc(neuron.fpc)];
+    return { symbol: symbol, local: local, sumWhat: [symbol + " (", neuron.h, ".grad)"] };
   }
 
   function definition(i) { return [i, " = ", ...nodes[i].f]; }
@@ -348,7 +405,7 @@
   function check(event) {
     event.preventDefault();
     if (!asking) return;
-    const s = steps[groups[position][2]];
+    const target = practiceTarget();
     const typed = ui.answer.value.trim().replace(/\u2212/g, "-").replace(",", ".");
     const value = Number(typed);
     if (typed === "" || !Number.isFinite(value)) {
@@ -356,21 +413,31 @@
       return;
     }
     score.tries += 1;
-    const target = Number(s.grad);
-    const ok = s.tol === null ? typed === s.grad : Math.abs(value - target) <= s.tol;
+    const ok = target.tol === null ? typed === target.grad : Math.abs(value - Number(target.grad)) <= target.tol;
     if (ok) {
       if (score.tries === 1) score.right += 1;
       score.asked += 1;
       score.tries = 0;
       go(position + 1);
-      setFeedback("Right: " + nodes[s.parent].name + ".grad = " + s.grad + ". First-try answers: " + score.right
+      setFeedback("Right: " + target.name + " = " + target.grad + ". First-try answers: " + score.right
         + " of " + score.asked + ".", "right");
       return;
     }
-    const far = value > target ? "too big" : "too small";
+    const far = value > Number(target.grad) ? "too big" : "too small";
     setFeedback(typed + " is " + far + ". " + (ui.hint.dataset.used === "yes"
-      ? "Multiply local by upstream and add the old gradient."
-      : "Press Hint for the local derivative."), "wrong");
+      ? target.how : "Press Hint for the local derivative."), "wrong");
+  }
+  // What the question being asked wants: the receiver's new gradient, or a neuron's delta.
+  function practiceTarget() {
+    const unit = units[position];
+    if (unit[3] >= 0) {
+      const neuron = neurons[unit[3]];
+      return { name: "\u03b4(" + neuron.name + ")", grad: neuron.grad, tol: neuron.tol,
+        how: "Multiply f'(z) by the gradient of the neuron's output." };
+    }
+    const s = steps[unit[2]];
+    return { name: nodes[s.parent].name + ".grad", grad: s.grad, tol: s.tol,
+      how: "Multiply local by upstream and add the old gradient." };
   }
   function hint() {
     ui.hint.dataset.used = "yes";
@@ -378,11 +445,11 @@
   }
   function revealAnswer() {
     if (!asking) return;
-    const s = steps[groups[position][2]];
+    const target = practiceTarget();
     score.asked += 1;
     score.tries = 0;
     go(position + 1);
-    setFeedback("The answer: " + nodes[s.parent].name + ".grad = " + s.grad + ". First-try answers: " + score.right
+    setFeedback("The answer: " + target.name + " = " + target.grad + ". First-try answers: " + score.right
       + " of " + score.asked + ".", "shown");
   }
 
@@ -402,9 +469,10 @@
   }
   function makeList() {
     ui.stepList.textContent = "";
-    listMade = groups.map((g, p) => {
+    listMade = units.map((u, p) => {
       const li = document.createElement("li");
-      li.textContent = steps[g[2]].trace;
+      li.textContent = u[3] >= 0 ? "neuron " + neurons[u[3]].name + ": \u03b4 = " + neurons[u[3]].delta
+        : steps[u[2]].trace;
       li.addEventListener("click", () => go(p + 1));
       ui.stepList.appendChild(li);
       return li;
@@ -430,7 +498,7 @@
     }
     if (i === root || lastInto[i] < 0) { go(0); return; }
     const n = lastInto[i];
-    const p = groups.findIndex((g) => g[0] <= n && n < g[1]);
+    const p = units.findIndex((u) => u[0] <= n && n < u[1]);
     go(p + 1);
     ui.note.appendChild(document.createTextNode(" (" + nodes[i].name + "'s gradient is complete from here on.)"));
   }
@@ -470,12 +538,16 @@
   ui.showConstants.checked = !canFold;
   ui.showConstants.disabled = !canFold;
   ui.showConstants.closest("label").hidden = !canFold;
-  ui.showConstants.addEventListener("change", () => {
+  function regroup() { // keep the steps done, as near as the new units allow
     const raw = rawOf(position);
-    groups = ui.showConstants.checked ? everyStep : data.groups;
+    units = unitList();
     if (listMade !== null) makeList();
-    go(position <= 0 ? position : groups.filter((g) => g[1] <= raw).length);
-  });
+    go(position <= 0 ? position : units.filter((u) => u[1] <= raw).length);
+  }
+  ui.showConstants.addEventListener("change", regroup);
+  ui.stepBy.addEventListener("change", regroup);
+  ui.stepBy.closest("label").hidden = data.neuronUnits === null;
+  units = unitList();
   ui.practice.addEventListener("submit", check);
   ui.hint.addEventListener("click", hint);
   ui.reveal.addEventListener("click", revealAnswer);

@@ -24,6 +24,7 @@ import pytest
 
 from autograd import Value, save_explorer, topological_order, trace_backward
 from autograd.explorer import explorer_names
+from autograd.groups import find_groups
 from autograd.render import format_field
 from autograd.testing import HOSTILE_LABEL as HOSTILE
 from autograd.testing import SCRIPT_CLOSER_LABEL as CLOSER
@@ -109,6 +110,24 @@ class Truth:
                           for v in self.order]
         self.grads = [v.grad for v in self.order]
 
+    def neuron_units(self):
+        """By neuron: each nn neuron's steps as one unit ``(name, steps)``, other steps alone ``(None, [step])``,
+        those into constants outside neurons folded away."""
+        member = {}
+        for g in find_groups(self.order):
+            if g.kind == "neuron":
+                member.update(dict.fromkeys(g.members, g))
+        out = []
+        for step in self.steps:
+            g = member.get(step.node_position)
+            if g is not None and out and out[-1][0] == g.name:
+                out[-1][1].append(step)
+            elif g is not None:
+                out.append((g.name, [step], g))
+            elif not self.constants[step.parent_position]:
+                out.append((None, [step], None))
+        return out
+
     def shown_steps(self, fold: bool = True):
         """The steps a reader sees: with ``fold``, those into constants are left out (folded into another)."""
         return [s for s in self.steps if not (fold and self.constants[s.parent_position])]
@@ -190,6 +209,7 @@ class Tab:
                  const g = graph.getBoundingClientRect();
                  return {
                    position: Number(document.body.dataset.position), edge: document.body.dataset.edge,
+                   neuron: document.body.dataset.neuron,
                    step: one("#step").innerText, local: calc("local"), chain: calc("chain"), sum: calc("sum"),
                    localText: one("#local").textContent,
                    names: Array.from(document.querySelectorAll("#step .name"))
@@ -360,6 +380,67 @@ def test_whole_xor_page_is_checkable_by_hand_and_in_view(browser, pages, device,
         tab.close()
 
 
+@pytest.mark.parametrize("device", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_neuron_by_neuron_each_delta_as_the_textbook_writes_it(browser, pages, device):
+    path, truth = pages["xor"]
+    fmt = lambda x: format_field(x, 4)  # noqa: E731  (the boxes' format)
+    n = len(truth.order)
+    final = {}  # each node's gradient after the pass so far: the truth, replayed
+    tab = Tab(browser, path, device=device)
+    try:
+        if device is PHONE:
+            tab.page.click("#more")  # the options sit behind one button on a phone
+        tab.page.select_option("#step-by", "neuron")
+        if device is PHONE:
+            tab.page.click("#more")
+        units = truth.neuron_units()
+        assert tab.page.text_content("#position") == f"0 / {len(units)}"
+        for position, (name, steps, group) in enumerate(units, 1):
+            tab.press("ArrowRight")
+            state = tab.state()
+            assert state["position"] == position
+            for step in steps:
+                final[step.parent_position] = step.grad_after
+            if name is None:
+                assert state["edge"] == steps[0].edge_id and state["neuron"] == ""
+                continue
+            (h,) = group.outputs
+            act = next(s for s in steps if s.node_position == h)  # every neuron here ends in a sigmoid
+            z = act.parent_position
+            assert state["neuron"] == name and state["receiver"] == [f"v{z}"] and state["sender"] == [f"v{h}"]
+            # f'(z), with the numbers plugged in
+            _, slope = check_calc(state["local"])
+            assert slope == fmt(act.local_grad)
+            # the sum of w * delta_next: the terms that made h's gradient, as shown, and h's gradient
+            into_h = [s for s in truth.steps if s.parent_position == h]
+            operands, total = check_calc(state["chain"])
+            assert operands == [x for s in into_h for x in (fmt(s.local_grad), fmt(s.upstream))], state["chain"]
+            assert total == fmt(into_h[-1].grad_after)
+            # delta = f'(z) times that sum, and it is z's gradient
+            operands, delta = check_calc(state["sum"])
+            assert operands == [slope, total] and delta == fmt(act.contribution) == fmt(final[z])
+            # next to it, the op-level steps it stands for, and the boxes after all of them
+            ops = tab.page.eval_on_selector_all("#ops li", "els => els.map(e => e.textContent)")
+            assert len(ops) == len(steps)
+            assert [o.split(".grad += ")[0] for o in ops] == [truth.names[s.parent_position] for s in steps]
+            boxes = tab.boxes(n)
+            for i, g in final.items():
+                assert boxes[i]["grad"] == f"grad {fmt(g)}", truth.names[i]
+            for node, text in state["names"]:
+                assert boxes[node]["name"] == text
+            assert state["dimmedOperands"] == 0
+            assert inside(state["receiverRect"], state["graphView"])
+            assert inside(state["receiverRect"], window_view(state))
+        assert [b["grad"] for b in tab.boxes(n)] == [f"grad {fmt(g)}" for g in truth.grads]
+        # the search box jumps to the neuron that completes a weight's gradient
+        if device is DESKTOP:
+            tab.page.fill("#find", "L0.N1.w0")
+            tab.page.press("#find", "Enter")
+            assert tab.state()["neuron"] == "L0.N1"
+    finally:
+        tab.close()
+
+
 def test_steps_into_constants_can_be_shown(browser, pages):
     path, truth = pages["xor"]
     assert len(truth.shown_steps()) < len(truth.steps)  # the target and the mean's divisor are constants
@@ -458,6 +539,19 @@ def test_practice_mode_asks_for_each_gradient(browser, pages):
             if state_sum is not None:
                 break
         assert state_sum is not None, "no step where the hand answer differs from the box"
+        # by neuron, the question is the neuron's delta
+        tab.page.select_option("#step-by", "neuron")
+        k, (name, steps, group) = next((k, u) for k, u in enumerate(truth.neuron_units()) if u[0] is not None)
+        tab.page.eval_on_selector(
+            "#slider", "(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); }", k
+        )
+        tab.press("ArrowRight")
+        assert tab.page.text_content("#question") == f"\u03b4({name}) ="
+        act = next(s for s in steps if s.node_position == group.outputs[0])
+        tab.page.fill("#answer", format_field(act.contribution, 4))
+        tab.page.press("#answer", "Enter")
+        assert tab.page.get_attribute("#feedback", "class") == "right"
+        assert tab.state()["neuron"] == name
         tab.page.select_option("#mode", "watch")
         assert tab.page.is_hidden("#answer")
     finally:

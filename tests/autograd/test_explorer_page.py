@@ -148,13 +148,52 @@ def test_constants_are_named_by_value_and_their_steps_fold_into_a_neighbour():
         assert f">{name}</text>" in page
     into_constant = [n for n, s in enumerate(data["steps"]) if s.get("k")]
     assert [names[data["steps"][n]["parent"]] for n in into_constant] == ["0.5", "4"]
-    groups = data["groups"]
-    assert [g[2] for g in groups] == [n for n in range(len(data["steps"])) if n not in into_constant]
-    assert [n for g in groups for n in range(g[0], g[1])] == list(range(len(data["steps"])))  # each step once
-    for first, end, shown in groups:  # a folded step goes with a step of the same node
+    units = data["units"]
+    assert [u[2] for u in units] == [n for n in range(len(data["steps"])) if n not in into_constant]
+    assert [n for u in units for n in range(u[0], u[1])] == list(range(len(data["steps"])))  # each step once
+    for first, end, shown, neuron in units:  # a folded step goes with a step of the same node
+        assert neuron == -1
         for n in range(first, end):
             if n in into_constant:
                 assert data["steps"][n]["node"] == data["steps"][shown]["node"]
+    assert data["neurons"] == [] and data["neuronUnits"] is None  # no nn here
+
+
+def test_an_nn_network_steps_neuron_by_neuron_with_each_delta_as_the_textbook_writes_it():
+    from demos.explore import xor_loss
+
+    loss, model = xor_loss(seed=0, sample="10")
+    data = page_data(explorer_html(loss, params=model))
+    order = topological_order(loss)
+    for v in order:
+        v.grad = 0.0
+    steps = trace_backward(loss)
+    names = [n["name"] for n in data["nodes"]]
+    fmt = lambda x: format_field(x, 4)  # noqa: E731  (the boxes' format)
+    assert [n["name"] for n in data["neurons"]] == ["L0.N0", "L0.N1", "L1.N0"]
+    by_name = {n["name"]: n for n in data["neurons"]}
+    out = by_name["L1.N0"]
+    assert names[out["h"]] == "y" and order[out["h"]].op == "sigmoid" and order[out["z"]] is order[out["h"]].parents[0]
+    # its steps: every step sent by its ops, one run of the backward pass
+    assert [n for n, s in enumerate(steps) if out["first"] <= n < out["end"]] == [
+        n for n, s in enumerate(steps) if s.node_position in (23, 24, 25, 26, 27)
+    ]
+    # delta = f'(z) times what reached h (the loss's side here, not next-layer neurons)
+    act = steps[out["first"]]
+    assert act.node_position == out["h"] and out["fpc"].endswith(fmt(act.local_grad))
+    assert out["next"] == 0 and out["grad"] == fmt(act.contribution)
+    assert out["delta"] == f"{fmt(act.local_grad)} \u00d7 {operand(fmt(act.upstream))} = {fmt(act.contribution)}"
+    # a hidden neuron's sum runs over the weights of the next layer that read its output
+    hidden = by_name["L0.N1"]
+    (into_h,) = [s for s in steps if s.parent_position == hidden["h"]]
+    assert hidden["next"] == 1  # it comes from a weight of the next layer: w * h
+    assert hidden["sum"].startswith(f"{operand(fmt(into_h.local_grad))} \u00d7 {operand(fmt(into_h.upstream))}")
+    assert names[hidden["read"][0]] == "L1.N0.w1"  # ... highlighted as what the sum reads
+    assert {names[p] for p, _ in hidden["params"]} == {"L0.N1.w0", "L0.N1.w1", "L0.N1.b"}
+    # the units by neuron: the loss's ops edge by edge (constants folded), then one per neuron
+    units = data["neuronUnits"]
+    assert [n for u in units for n in range(u[0], u[1])] == list(range(len(steps)))
+    assert [data["neurons"][u[3]]["name"] for u in units if u[3] >= 0] == ["L1.N0", "L0.N1", "L0.N0"]
 
 
 def test_local_derivatives_come_from_the_rules_table(monkeypatch):
