@@ -2,8 +2,9 @@
 
 Usage::
 
-    python -m benchmarks.explorer_page               # MLP(2, [16, 16, 1]) on one point, 1,248 edges
-    python -m benchmarks.explorer_page --steps 200   # time only the first 200 steps
+    python -m benchmarks.explorer_page                  # MLP(2, [16, 16, 1]) on one point, 1,248 edges
+    python -m benchmarks.explorer_page --by edge        # step edge by edge (default: neuron by neuron)
+    python -m benchmarks.explorer_page --steps 200      # time only the first 200 steps
 
 Writes the page of ``nn.MLP(2, [16, 16, 1])``'s output on one point, opens it
 from disk in headless Chromium (the system's: $GRADTRACE_CHROMIUM or chromium
@@ -73,6 +74,7 @@ def network_page(folder: Path, **options: object) -> tuple[Path, float]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.explorer_page", description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=None, help="how many steps to time (default: all)")
+    parser.add_argument("--by", choices=("neuron", "edge"), default="neuron", help="what one step shows")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -86,6 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             page.wait_for_selector("body[data-ready]")
             wall = time.perf_counter() - start
             ready = page.evaluate("performance.getEntriesByName('explorer-ready')[0].startTime")
+            if args.by == "neuron":
+                page.select_option("#step-by", "neuron")
             paint = page.evaluate(
                 "(performance.getEntriesByName('first-contentful-paint')[0] || {startTime: NaN}).startTime")
             last = int(page.get_attribute("#slider", "max") or 0)
@@ -95,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             browser.close()
         size = path.stat().st_size
-    print(f"MLP(2, [16, 16, 1]) on one point: {last:,} steps shown")
+    print(f"MLP(2, [16, 16, 1]) on one point, by {args.by}: {last:,} steps shown")
     print(f"  page size            {size / 1024:8.0f} KB   (written in {written:.2f} s)")
     print(f"  ready (first render) {ready:8.0f} ms   first paint {paint:.0f} ms, load to ready {wall * 1000:.0f} ms")
     print(f"  one step             {statistics.median(times):8.1f} ms median, {max(times):.1f} ms at most "
