@@ -22,9 +22,9 @@ Users name groups of their own ops with :class:`group`::
         total = sum(exps)
         probs = g.output([e / total for e in exps])
 
-``nn``'s ``Neuron`` and ``Layer`` mark themselves (one counter read before the
-forward pass, one attribute store per output after it), so every network's
-graph knows its neurons and layers.
+``nn``'s ``Neuron`` marks itself (one counter read before its ops, one attribute
+store on its output after them) with a description that names its layer, so
+every network's graph knows its neurons and, from them, its layers.
 """
 
 from __future__ import annotations
@@ -51,17 +51,28 @@ class GroupInfo:
 
     ``params`` are Values the group owns (a neuron's weights and bias): a
     collapsed drawing summarises their gradients in the group's box.
-    ``note`` is shown beside the name (a neuron's activation). One GroupInfo
-    serves every call of the same neuron, so marking a pass costs no allocation
-    beyond the small ``(start, info)`` tuple.
+    ``note`` is shown beside the name (a neuron's activation). ``within`` and
+    ``place``: a neuron's layer (its GroupInfo) and the neuron's number in it;
+    find_groups puts each call of a layer together from its neurons, so a layer
+    marks nothing itself. One GroupInfo serves every call of the same neuron,
+    so marking a pass costs no allocation beyond the small ``(start, info)`` tuple.
 
     >>> GroupInfo("L1.N3", "neuron", note="relu")
     GroupInfo('L1.N3', 'neuron', note='relu')
     """
 
-    __slots__ = ("name", "kind", "params", "note")
+    __slots__ = ("name", "kind", "params", "note", "within", "place")
 
-    def __init__(self, name: str, kind: str = "group", params: Iterable[Value] = (), note: str = "") -> None:
+    def __init__(
+        self,
+        name: str,
+        kind: str = "group",
+        params: Iterable[Value] = (),
+        note: str = "",
+        *,
+        within: GroupInfo | None = None,
+        place: int = 0,
+    ) -> None:
         if not isinstance(name, str):
             raise TypeError(f"group: name must be a str, got {name!r} of type {type(name).__name__}")
         if kind not in KINDS:
@@ -74,6 +85,8 @@ class GroupInfo:
         self.kind = kind
         self.params = params
         self.note = str(note)
+        self.within = within  # the layer whose neuron number `place` this is: see _layers
+        self.place = place
 
     def __repr__(self) -> str:
         note = f", note={self.note!r}" if self.note else ""
@@ -249,15 +262,21 @@ def find_groups(order: Sequence[Value]) -> list[Group]:
     if not found:
         return []
     consumers: list[list[int]] | None = None
-    groups: list[Group] = []
-    open_groups: list[tuple[int, int]] = []  # (index, last creation number) of groups that may still hold the next
-    for start in sorted(found):
-        info, outputs = found[start]
+    walked: dict[int, set[int]] = {}
+    for start, (_, outputs) in found.items():
         members, constants = _walk(order, position, outputs, start)
         if constants:
             if consumers is None:
                 consumers = _consumers(order, position)
             members.update(c for c in constants if all(user in members for user in consumers[c]))
+        walked[start] = members
+    # (sort key, info, outputs, members): a layer comes just before its first neuron
+    entries = [((start, 1), info, outputs, walked[start]) for start, (info, outputs) in found.items()]
+    entries += _layers(found, walked)
+    entries.sort(key=lambda entry: entry[0])
+    groups: list[Group] = []
+    open_groups: list[tuple[int, int]] = []  # (index, last creation number) of groups that may still hold the next
+    for (start, _), info, outputs, members in entries:
         params = list(dict.fromkeys(position[p] for p in info.params if p in position))
         end = max(order[i]._seq for i in outputs)
         while open_groups and open_groups[-1][1] < start:
@@ -279,8 +298,33 @@ def find_groups(order: Sequence[Value]) -> list[Group]:
     return groups
 
 
-def _walk(order: Sequence[Value], position: dict[Value, int], outputs: list[int], start: int) -> tuple[set[int], set[int]]:
-    """Positions of the nodes made after ``start`` reachable from ``outputs``, and of the unlabelled leaves they read."""
+def _layers(
+    found: dict[int, tuple[GroupInfo, list[int]]], walked: dict[int, set[int]]
+) -> list[tuple[tuple[int, int], GroupInfo, list[int], set[int]]]:
+    """The layer groups, put together from their neurons' marks: one call of a layer is a run of its
+    neurons in increasing place (N0, N1, ...), so a layer costs its forward pass nothing at all."""
+    layers = []
+    current: tuple[GroupInfo, int, tuple[tuple[int, int], GroupInfo, list[int], set[int]]] | None = None
+    for start in sorted(found):
+        info, outputs = found[start]
+        layer = info.within
+        if layer is None:
+            continue
+        if current is not None and current[0] is layer and info.place > current[1]:
+            entry = current[2]
+            entry[2].extend(outputs)
+            entry[3].update(walked[start])
+        else:
+            entry = ((start, 0), layer, list(outputs), set(walked[start]))
+            layers.append(entry)
+        current = (layer, info.place, entry)
+    return layers
+
+
+def _walk(
+    order: Sequence[Value], position: dict[Value, int], outputs: list[int], start: int
+) -> tuple[set[int], set[int]]:
+    """Positions of the nodes made after ``start`` reachable from ``outputs``, and the unlabelled leaves they read."""
     members = set(outputs)
     constants: set[int] = set()
     stack = list(outputs)

@@ -4,10 +4,15 @@
 # topological_order(root) is the record node v{i} (label | data | grad); a Value
 # made by an op also gets a small op node op{i}. The edge from argument k of
 # node i into op{i} has the id e{i}_{k}, the edge op{i} -> v{i} the id o{i}.
-# Graphviz copies these ids into SVG.
+# A Value drawn again near a far use is node v{i}_u{n} (class "copy v{i}").
+# Group number g of groups.find_groups is the cluster cluster_g{g} or, when
+# collapsed, the box node g{g}; an edge into a box that stands for several
+# edges of the graph has the id of the first and all of them as its class.
+# Graphviz copies ids and classes into SVG.
 
 from __future__ import annotations
 
+import html
 import math
 import os
 from pathlib import Path
@@ -15,52 +20,58 @@ from typing import Any, Iterable, Sequence
 
 import graphviz
 
-from autograd.files import write_files as write_atomic  # the one atomic writer, in autograd/files.py
+from autograd import palette
+from autograd.dot import (
+    DEFAULT_TIMEOUT,
+    INSTALL_HINT,
+    GraphvizError,
+    GraphvizNotFoundError,
+    GraphvizTimeoutError,
+    run_dot,
+)
+from autograd.files import write_file, write_files
+from autograd.groups import Group, find_groups
 from autograd.topo import topological_order
 from autograd.trace import BackwardStep, format_number, node_names, trace_backward
 from autograd.value import Value, _check_fields
+from autograd.views import COLLAPSE, EdgeItem, NodeItem, View, plan_view
 
 __all__ = [
     "draw_graph",
     "save_graph",
     "save_graph_steps",
     "GraphvizNotFoundError",
+    "GraphvizError",
+    "GraphvizTimeoutError",
     "GraphTooLargeError",
     "FORMATS",
+    "DEFAULT_TIMEOUT",
 ]
 
 FORMATS = ("svg", "png", "pdf", "dot", "gv")
 _SOURCE_FORMATS = ("dot", "gv")  # written as text, no `dot` program needed
 _RANKDIRS = ("LR", "RL", "TB", "BT")
+_SCALES = ("log", "linear")
+MAX_LABEL = 60  # characters of a label shown in a box; longer ones end in an ellipsis
+MAX_OP = 30  # characters of an op name
+MAX_TITLE = 300  # characters of a title
+_FEW_PARAMS = 3  # a collapsed box lists each parameter's gradient up to this many
+_LARGE = 300  # nodes and edges from which dot gets bounded iteration counts
+_FONT = "Helvetica"
 
-# Colours. Fill tells a node's role; with color_by_grad the fill shows the
-# gradient instead and the role moves to the border.
-_FILL = {"root": "#bbf7d0", "parameter": "#fde68a", "leaf": "#dbeafe", "interior": "#ffffff"}
-_BORDER = {"root": "#15803d", "parameter": "#b45309", "leaf": "#2563eb", "interior": "#334155"}
-_OP_FILL = "#f1f5f9"
-_POSITIVE = (220, 38, 38)  # red: raising the node raises the root
-_NEGATIVE = (37, 99, 235)  # blue: raising the node lowers the root
-_NAN_FILL = "#c084fc"  # a nan gradient: something went wrong, show it loudly
-_HIGHLIGHT = "#c026d3"  # the edge of a backward step
-
-INSTALL_HINT = (
-    "Install Graphviz: `sudo apt-get install graphviz` (Debian/Ubuntu), "
-    "`brew install graphviz` (macOS), `conda install -c conda-forge graphviz` (conda), "
-    "or a download from https://graphviz.org/download/ (Windows and others); "
-    "then check that `dot -V` works in a new terminal. "
-    "Saving with a .dot or .gv suffix needs no Graphviz program."
-)
-
-
-class GraphvizNotFoundError(graphviz.ExecutableNotFound):
-    """The Graphviz ``dot`` program is needed (to make an image) but is not on PATH."""
-
-    def __init__(self, message: str) -> None:
-        RuntimeError.__init__(self, message)  # ExecutableNotFound's own __init__ formats another text
+__all__ += ["INSTALL_HINT", "MAX_LABEL"]
 
 
 class GraphTooLargeError(ValueError):
-    """The graph has more Values than ``max_nodes``; ``dot`` would take very long on it."""
+    """The drawing would have more Values than ``max_nodes``; ``dot`` would take very long on it."""
+
+
+class _Digraph(graphviz.Digraph):
+    """A ``graphviz.Digraph`` whose picture in Jupyter is made by :func:`~autograd.dot.run_dot`,
+    so it is bounded in time like ``save_graph``."""
+
+    def _repr_image_svg_xml(self) -> str:
+        return run_dot(self.source, "svg", who="draw_graph").decode("utf-8")
 
 
 def draw_graph(
@@ -69,35 +80,53 @@ def draw_graph(
     params: Iterable[Value] | Any = None,
     decimals: int = 4,
     color_by_grad: bool = False,
+    color_scale: str = "log",
     max_nodes: int | None = 500,
     rankdir: str = "LR",
     grads: Sequence[float] | None = None,
     highlight: BackwardStep | tuple[int, int] | None = None,
     title: str | None = None,
+    collapse: str | None = None,
+    clusters: bool = True,
+    legend: bool | None = None,
 ) -> graphviz.Digraph:
     """The computation graph that produced ``root``, as a ``graphviz.Digraph``.
 
-    One record node per Value (its label, ``data`` and ``grad`` with ``decimals``
-    decimals) and one small node per op. Fill colours: green the root, amber the
-    ``params`` (Values, or a module with ``.parameters()``), blue other leaves,
-    white the rest; a dashed border marks a gradient of exactly 0.
-    ``color_by_grad=True`` fills nodes by gradient instead (red > 0, blue < 0,
-    stronger for larger ``|grad|`` relative to the largest, white for 0, so
-    vanishing gradients fade out) and shows the role in the border colour.
+    One record node per Value (its label, ``data`` and ``grad``) and one small
+    node per op. Numbers have ``decimals`` decimals, and numbers under 1 at
+    least ``decimals`` significant digits (``0.07692``, ``3.800e-05``), so only
+    a true zero reads as ``0.0000``. Fill colours (see :mod:`autograd.palette`):
+    bluish green the root, yellow the parameters (``params``: Values or a module
+    with ``.parameters()``; an ``nn`` network's are known without it), sky blue
+    other inputs, white the rest; a dashed border marks a gradient of exactly 0.
+    ``color_by_grad=True`` fills nodes by gradient instead (orange > 0, purple
+    < 0, stronger for larger ``|grad|``; ``color_scale="log"`` spreads six
+    decades below the largest, so vanishing gradients stay visible,
+    ``"linear"`` is ``|grad| / largest``) and shows the role in the border.
 
-    ``max_nodes`` (``None``: no limit) stops graphs with more Values with a
-    :class:`GraphTooLargeError`. ``grads`` (one number per Value in
-    ``topological_order(root)``) is shown instead of each ``.grad``;
-    ``highlight`` (a :class:`~autograd.trace.BackwardStep` or ``(i, k)``) marks
-    the edge from argument ``k`` into node ``i``; ``title`` is written on top.
-    Needs no ``dot`` program; in Jupyter the result displays as SVG.
+    ``collapse``: ``None`` draws every op, each ``nn`` neuron and each
+    :class:`~autograd.groups.group` as a labelled cluster (``clusters=False``
+    leaves them out); ``"neuron"`` draws each neuron as one box with its name,
+    activation, output data and gradient, and its parameters' gradients;
+    ``"layer"`` one box per layer. ``legend`` (default: on when colours or
+    boxes need explaining) writes a key of the colours into the picture.
+
+    A Value used by ops far apart is drawn again near those uses (a rounded
+    box, node ``v{i}_u{n}``), which keeps the layout quick. ``max_nodes``
+    (``None``: no limit) stops drawings with more Values (a collapsed box
+    counts as one) with a :class:`GraphTooLargeError` that says what to do.
+    ``grads`` (one number per Value in ``topological_order(root)``) is shown
+    instead of each ``.grad``; ``highlight`` (a
+    :class:`~autograd.trace.BackwardStep` or ``(i, k)``) marks the edge from
+    argument ``k`` into node ``i``; ``title`` is written on top. Needs no
+    ``dot`` program; in Jupyter the result displays as SVG.
 
     >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
     >>> y = a * b; y.backward()
     >>> print(draw_graph(y).source)  # doctest: +ELLIPSIS
     digraph {
     ...
-        v0 [label="{a|data 2.0000|grad -3.0000}" color="#2563eb" fillcolor="#dbeafe" id=v0 style=filled]
+        v0 [label="{a|data 2.0000|grad -3.0000}" color="#56b4e9" fillcolor="#c4e5f7" id=v0 style=filled]
     ...
         v0 -> op2 [id=e2_0]
         v1 -> op2 [id=e2_1]
@@ -106,65 +135,30 @@ def draw_graph(
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw_graph: expected a Value as root, got {root!r} of type {type(root).__name__}")
-    decimals = _checked_decimals(decimals)
-    if rankdir not in _RANKDIRS:
-        raise ValueError(f"draw_graph: rankdir must be one of {', '.join(_RANKDIRS)}, got {rankdir!r}")
+    settings = _Settings.checked(
+        params=params, decimals=decimals, color_by_grad=color_by_grad, color_scale=color_scale,
+        max_nodes=max_nodes, rankdir=rankdir, title=title, collapse=collapse, clusters=clusters, legend=legend,
+    )
     order = topological_order(root)
-    check_size(len(order), max_nodes)
     _check_fields(order, "draw_graph")
-    is_param = _param_ids(params)
+    view = _plan(order, settings)
     shown = [v.grad for v in order] if grads is None else _checked_grads(grads, len(order))
     edge = None if highlight is None else _checked_highlight(highlight, order)
-    scale = _grad_scale(shown) if color_by_grad else 0.0
-    position = {v: i for i, v in enumerate(order)}
-    marked_parent = -1 if edge is None else position[order[edge[0]].parents[edge[1]]]
-    horizontal = rankdir in ("LR", "RL")  # then {} turns the record's fields into one row
-
-    g = graphviz.Digraph(
-        graph_attr={"rankdir": rankdir, "fontname": "Helvetica", "nodesep": "0.25", "ranksep": "0.35"},
-        node_attr={"fontname": "Helvetica", "fontsize": "11", "shape": "record"},
-        edge_attr={"color": "#64748b", "arrowsize": "0.7"},
-    )
-    if title is not None:
-        g.attr(label=_plain_text(str(title)), labelloc="t", labeljust="l", fontsize="13")
-    last = len(order) - 1
-    for i, v in enumerate(order):
-        role = _role(v, i == last, id(v) in is_param)
-        label = f"{_record_text(v.label)}|data {format_field(v.data, decimals)}|grad {format_field(shown[i], decimals)}"
-        attrs = {"id": f"v{i}", "style": "filled,dashed" if shown[i] == 0.0 else "filled"}
-        if color_by_grad:
-            fill, dark = _grad_fill(shown[i], scale)
-            attrs.update(fillcolor=fill, color=_BORDER[role], penwidth="2")
-            if dark:
-                attrs["fontcolor"] = "white"
-        else:
-            attrs.update(fillcolor=_FILL[role], color=_BORDER[role])
-        if i == marked_parent:
-            attrs.update(color=_HIGHLIGHT, penwidth="3")
-        g.node(f"v{i}", graphviz.nohtml("{" + label + "}" if horizontal else label), **attrs)
-        if not v.parents:
-            continue
-        op_attrs = {"id": f"op{i}", "shape": "ellipse", "style": "filled", "fillcolor": _OP_FILL,
-                    "fontsize": "10", "width": "0", "height": "0", "margin": "0.06,0.02"}
-        if edge is not None and edge[0] == i:
-            op_attrs.update(color=_HIGHLIGHT, penwidth="3")
-        g.node(f"op{i}", _plain_text(v.op), **op_attrs)
-        for k, parent in enumerate(v.parents):
-            if edge == (i, k):
-                g.edge(f"v{position[parent]}", f"op{i}", id=f"e{i}_{k}", color=_HIGHLIGHT, penwidth="3")
-            else:
-                g.edge(f"v{position[parent]}", f"op{i}", id=f"e{i}_{k}")
-        g.edge(f"op{i}", f"v{i}", id=f"o{i}")
-    return g
+    return _draw(view, settings, shown, edge, title)
 
 
-def save_graph(root: Value, path: str | os.PathLike[str], **options: Any) -> Path:
+def save_graph(
+    root: Value, path: str | os.PathLike[str], *, timeout: float | None = DEFAULT_TIMEOUT, **options: Any
+) -> Path:
     """Write ``draw_graph(root, **options)`` to ``path``; the suffix picks the format.
 
     ``.svg``, ``.png`` and ``.pdf`` are rendered by Graphviz's ``dot`` program
     (a :class:`GraphvizNotFoundError` that says how to install it when missing);
-    ``.dot`` and ``.gv`` write the DOT source and need no program. The parent
-    folder is created; the file appears complete or not at all.
+    ``.dot`` and ``.gv`` write the DOT source and need no program. ``dot`` gets
+    ``timeout`` seconds (``None``: no limit) and is stopped after that with a
+    :class:`GraphvizTimeoutError` that says how to draw less; any other ``dot``
+    failure is a :class:`GraphvizError`. The parent folder is created; the file
+    appears complete or not at all.
 
     >>> import tempfile, pathlib
     >>> a = Value(3.0, label="a")
@@ -176,8 +170,8 @@ def save_graph(root: Value, path: str | os.PathLike[str], **options: Any) -> Pat
     """
     path = Path(path)
     fmt = _format_of(path, "save_graph")
-    data = _render(draw_graph(root, **options), fmt, path, "save_graph")
-    write_atomic({path: data}, who="save_graph")
+    data = _render(draw_graph(root, **options), fmt, path, "save_graph", timeout)
+    write_file(path, data, who="save_graph")
     return path
 
 
@@ -187,6 +181,7 @@ def save_graph_steps(
     *,
     format: str = "svg",
     prefix: str = "step",
+    timeout: float | None = DEFAULT_TIMEOUT,
     **options: Any,
 ) -> list[Path]:
     """Run the backward pass of ``root`` and draw the graph after each of its steps.
@@ -195,7 +190,8 @@ def save_graph_steps(
     set) and then one file per :func:`~autograd.trace.trace_backward` step, the
     step's edge highlighted, its arithmetic as the title and every gradient as
     it stands after it; returns the paths in order. Like ``root.backward()`` it
-    adds the gradients to ``.grad``. ``options`` go to :func:`draw_graph`.
+    adds the gradients to ``.grad``. ``options`` go to :func:`draw_graph`
+    (``collapse="neuron"`` included); ``timeout`` bounds each ``dot`` run.
     Every file is rendered before any is written, so a failure leaves none, and
     without the ``dot`` program nothing, gradients included, is changed.
 
@@ -214,31 +210,393 @@ def save_graph_steps(
     clash = sorted({"grads", "highlight", "title"} & options.keys())
     if clash:
         raise TypeError(f"save_graph_steps: {', '.join(clash)} is set for each step; do not pass it")
+    unknown = sorted(options.keys() - _Settings.NAMES)
+    if unknown:
+        raise TypeError(f"save_graph_steps: unknown option {', '.join(unknown)}; see draw_graph for the options")
     if not isinstance(root, Value):
         raise TypeError(f"save_graph_steps: expected a Value as root, got {root!r} of type {type(root).__name__}")
+    settings = _Settings.checked(**options)
     folder = Path(folder)
     order = topological_order(root)
+    view = _plan(order, settings)  # one plan serves every step
     name = node_names(order)[-1]
     shown = [v.grad for v in order]
     shown[-1] = 1.0 + shown[-1]  # the pass starts by seeding d root / d root = 1
     # The first picture is rendered before the trace runs: a bad option or a
     # missing `dot` fails here, with every gradient untouched.
-    first = draw_graph(root, grads=shown, title=f"start: {name}.grad += 1.0", **options)
-    rendered = [_render(first, fmt, folder / f"{prefix}_0.{fmt}", "save_graph_steps")]
+    first = _draw(view, settings, shown, None, f"start: {name}.grad += 1.0")
+    rendered = [_render(first, fmt, folder / f"{prefix}_0.{fmt}", "save_graph_steps", timeout)]
     steps = trace_backward(root)
     for n, step in enumerate(steps, 1):
         shown[step.parent_position] = step.grad_after
         local = f"d {step.node_name} / d {step.parent_name} = {format_number(step.local_grad)}"
         title = f"step {n}/{len(steps)}: {step}   ({local})"
-        graph = draw_graph(root, grads=shown, highlight=step, title=title, **options)
-        rendered.append(_render(graph, fmt, folder / f"{prefix}_{n}.{fmt}", "save_graph_steps"))
+        graph = _draw(view, settings, shown, (step.node_position, step.index), title)
+        rendered.append(_render(graph, fmt, folder / f"{prefix}_{n}.{fmt}", "save_graph_steps", timeout))
     width = max(3, len(str(len(steps))))
     paths = [folder / f"{prefix}_{n:0{width}d}.{fmt}" for n in range(len(rendered))]
-    write_atomic(dict(zip(paths, rendered)), who="save_graph_steps")
+    write_files(dict(zip(paths, rendered)), who="save_graph_steps")
     return paths
 
 
-# --------------------------------------------------------------------- helpers
+# ------------------------------------------------------------------ settings
+class _Settings:
+    """draw_graph's options, checked once."""
+
+    NAMES = frozenset({
+        "params", "decimals", "color_by_grad", "color_scale", "max_nodes", "rankdir", "collapse", "clusters",
+        "legend",
+    })
+
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(values)
+
+    params: object
+    decimals: int
+    color_by_grad: bool
+    log: bool
+    max_nodes: int | None
+    rankdir: str
+    collapse: str | None
+    clusters: bool
+    legend: bool | None
+
+    @classmethod
+    def checked(
+        cls,
+        params: Any = None,
+        decimals: int = 4,
+        color_by_grad: bool = False,
+        color_scale: str = "log",
+        max_nodes: int | None = 500,
+        rankdir: str = "LR",
+        title: object = None,
+        collapse: str | None = None,
+        clusters: bool = True,
+        legend: bool | None = None,
+    ) -> _Settings:
+        if rankdir not in _RANKDIRS:
+            raise ValueError(f"draw_graph: rankdir must be one of {', '.join(_RANKDIRS)}, got {rankdir!r}")
+        if color_scale not in _SCALES:
+            raise ValueError(f"draw_graph: color_scale must be 'log' or 'linear', got {color_scale!r}")
+        if collapse not in COLLAPSE:
+            raise ValueError(f"draw_graph: collapse must be None, 'neuron' or 'layer', got {collapse!r}")
+        if legend not in (None, True, False):
+            raise TypeError(f"draw_graph: legend must be True, False or None (automatic), got {legend!r}")
+        if title is not None and not isinstance(title, str):
+            raise TypeError(f"draw_graph: title must be a str, got {title!r} of type {type(title).__name__}")
+        _check_limit(max_nodes)
+        return cls(
+            params=params, decimals=_checked_decimals(decimals), color_by_grad=bool(color_by_grad),
+            log=color_scale == "log", max_nodes=max_nodes, rankdir=rankdir, collapse=collapse,
+            clusters=bool(clusters), legend=legend,
+        )
+
+
+def _plan(order: list[Value], settings: _Settings) -> View:
+    """The plan of the drawing, after checking its size: Values drawn, boxes, copies, clusters."""
+    if settings.collapse is None:
+        check_size(len(order), settings.max_nodes, hint=_collapse_hint(order, settings.max_nodes))
+    groups = find_groups(order)
+    view = plan_view(order, settings.collapse, clusters=settings.clusters, groups=groups)
+    if settings.collapse is not None:
+        check_size(view.drawn, settings.max_nodes, what="nodes (Values and collapsed boxes)",
+                   hint=_collapse_hint(order, settings.max_nodes, groups))
+    return view
+
+
+def _collapse_hint(order: list[Value], max_nodes: int | None, groups: list[Group] | None = None) -> str:
+    """What to suggest when a drawing is too large: collapsing, with the sizes it gives."""
+    if max_nodes is None or len(order) <= max_nodes:
+        return ""
+    if groups is None:
+        if len(order) > 200_000:  # finding the groups of a huge graph takes a while; just say it
+            return ", draw each neuron as one box with collapse=\"neuron\" if it holds nn neurons"
+        groups = find_groups(order)
+    if not groups:
+        return ""
+    sizes = [f"collapse={level!r} draws {plan_view(order, level, groups=groups).drawn}"
+             for level in ("neuron", "layer")]
+    return f", or draw neurons as boxes: {' and '.join(sizes)} nodes"
+
+
+# ----------------------------------------------------------------- drawing
+def _draw(
+    view: View,
+    settings: _Settings,
+    shown: list[float],
+    edge: tuple[int, int] | None,
+    title: str | None,
+) -> graphviz.Digraph:
+    """The Digraph of a planned view with these gradients, highlighted edge and title."""
+    order, groups = view.order, view.groups
+    n = len(order)
+    is_param = _param_positions(settings.params, order)
+    for g in groups:
+        is_param.update(g.params)
+    scale = _grad_scale(shown) if settings.color_by_grad else 0.0
+    decades = palette.log_decades(shown)  # from the largest |grad| down to the smallest that is not 0
+    horizontal = settings.rankdir in ("LR", "RL")  # then {} turns the record's fields into one row
+    copied = {item.index for item in view.items if isinstance(item, NodeItem) and item.kind == "copy"}
+    names = node_names(order) if copied else []
+    large = len(view.items) > _LARGE
+    digits = settings.decimals
+
+    def number(x: float) -> str:
+        return format_field(x, digits)
+
+    # what the highlight touches: the drawn edge, the node receiving and the node sending
+    marked_edge: EdgeItem | None = None
+    receiver = sender = current = None
+    if edge is not None:
+        marked_edge = view.drawing_of_key(edge)
+        i, k = edge
+        box = view.box_of[i]
+        current = f"op{i}" if box is None else f"g{box}"
+        sender = f"v{i}" if box is None else f"g{box}"
+        if marked_edge is not None:
+            receiver = marked_edge.tail
+        else:  # inside a box: the gradient stays in it
+            receiver = current
+
+    graph_attr = {"rankdir": settings.rankdir, "fontname": _FONT, "nodesep": "0.25", "ranksep": "0.35"}
+    if large:  # bound dot's iterations: a slightly less tidy layout, never minutes
+        graph_attr.update(nslimit="3", nslimit1="3", mclimit="0.5", searchsize="10")
+    if view.boxes:  # fewer crossing-reduction passes keep boxes in their order (N0 above N1 ...)
+        graph_attr["mclimit"] = "0.3"
+    g = _Digraph(
+        graph_attr=graph_attr,
+        node_attr={"fontname": _FONT, "fontsize": "11", "shape": "record"},
+        edge_attr={"color": palette.EDGE, "arrowsize": "0.7"},
+    )
+    bodies: dict[int | None, graphviz.Digraph] = {None: g}
+    for c in view.clusters:
+        group = groups[c]
+        sub = graphviz.Digraph(name=f"cluster_g{c}")
+        filled = {"style": "rounded,filled", "fillcolor": palette.CLUSTER_FILL} if group.kind == "layer" else {}
+        sub.attr(
+            id=f"cluster_g{c}", label=_plain_text(_shortened(group.name, MAX_LABEL)), labeljust="l",
+            fontsize="10", fontcolor=palette.CLUSTER_TEXT, color=palette.CLUSTER_BORDER, labelloc="t", peripheries="1",
+            **({"style": "rounded"} | filled),
+        )
+        bodies[c] = sub
+
+    def value_node(body: graphviz.Digraph, node_id: str, i: int, copy: bool) -> None:
+        v = order[i]
+        role = _role(v, i == n - 1, i in is_param)
+        name = v.label or (names[i] if i in copied else "")
+        label = f"{_record_text(_shortened(name, MAX_LABEL))}|data {number(v.data)}|grad {number(shown[i])}"
+        attrs = {"id": node_id, "style": "filled,dashed" if shown[i] == 0.0 else "filled"}
+        if settings.color_by_grad:
+            fill, dark = palette.grad_fill(shown[i], scale, log=settings.log, decades=decades)
+            attrs.update(fillcolor=fill, color=palette.ROLE_BORDER[role], penwidth="2")
+            if dark:
+                attrs["fontcolor"] = "white"
+        else:
+            attrs.update(fillcolor=palette.ROLE_FILL[role], color=palette.ROLE_BORDER[role])
+        if copy:
+            attrs.update(shape="Mrecord", tooltip=f"the same Value as v{i}, drawn again near this use")
+            attrs["class"] = f"copy v{i}"
+        if node_id == receiver:
+            attrs.update(color=palette.RECEIVER, penwidth="3")
+        elif node_id == sender:
+            attrs.update(color=palette.SENDER, penwidth="3")
+        body.node(node_id, graphviz.nohtml("{" + label + "}" if horizontal else label), **attrs)
+
+    for item in view.items:
+        if isinstance(item, EdgeItem):
+            attrs = {"id": item.id}
+            if len(item.keys) > 1:
+                attrs["class"] = " ".join(f"e{i}_{k}" for i, k in item.keys)
+            if item is marked_edge:
+                attrs.update(color=palette.CURRENT, penwidth="3")
+            g.edge(item.tail, item.head, **attrs)
+            continue
+        body = bodies[item.cluster]
+        if item.kind in ("value", "copy"):
+            value_node(body, item.id, item.index, item.kind == "copy")
+        elif item.kind == "op":
+            op_attrs = {"id": item.id, "shape": "ellipse", "style": "filled", "fillcolor": palette.OP_FILL,
+                        "fontsize": "10", "width": "0", "height": "0", "margin": "0.06,0.02"}
+            if item.id == current:
+                op_attrs.update(color=palette.CURRENT, penwidth="3")
+            body.node(item.id, _plain_text(_shortened(order[item.index].op, MAX_OP)), **op_attrs)
+        else:
+            group = groups[item.index]
+            outs = group.outputs
+            out_grads = [shown[o] for o in outs]
+            attrs = {"id": item.id, "shape": "box", "margin": "0.08,0.04"}
+            attrs["class"] = f"group {group.kind}"
+            zero = all(x == 0.0 for x in out_grads)
+            attrs["style"] = "rounded,filled,dashed" if zero else "rounded,filled"
+            role = "root" if n - 1 in outs else "interior"
+            if settings.color_by_grad:
+                strongest = max(out_grads, key=lambda x: (not math.isnan(x), abs(x)))
+                fill, dark = palette.grad_fill(strongest, scale, log=settings.log, decades=decades)
+                attrs.update(fillcolor=fill, color=palette.ROLE_BORDER[role], penwidth="2")
+                if dark:
+                    attrs["fontcolor"] = "white"
+            else:
+                attrs.update(fillcolor=palette.ROLE_FILL[role], color=palette.ROLE_BORDER[role], penwidth="1.5")
+            if item.id == current:
+                attrs.update(color=palette.CURRENT, penwidth="3")
+            elif item.id == receiver:
+                attrs.update(color=palette.RECEIVER, penwidth="3")
+            elif item.id == sender:
+                attrs.update(color=palette.SENDER, penwidth="3")
+            body.node(item.id, _box_label(group, groups, order, shown, number), **attrs)
+
+    # The clusters' blocks come first, inner ones inside their parents (a
+    # subgraph is copied when added, so children are added before parents).
+    children: dict[int | None, list[int]] = {}
+    for c in view.clusters:
+        children.setdefault(view.cluster_parent[c], []).append(c)
+    blocks = graphviz.Digraph()
+
+    def close(c: int) -> None:
+        for child in children.get(c, ()):
+            close(child)
+            bodies[c].subgraph(bodies[child])
+
+    for c in children.get(None, ()):
+        close(c)
+        blocks.subgraph(bodies[c])
+    g.body[:0] = blocks.body
+
+    show_legend = settings.legend
+    if show_legend is None:
+        show_legend = settings.color_by_grad or bool(view.boxes)
+    if show_legend:
+        # the legend is the label of a frameless cluster around the whole drawing, at its bottom (a
+        # table of its own: sharing the graph's label with a wide title would stretch its cells)
+        rows = _legend(view, settings, scale, decades, is_param, edge is not None, bool(copied))
+        frame = graphviz.Digraph(name="cluster_legend")
+        frame.attr(id="legend", label=f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0">{"".join(rows)}</TABLE>>',
+                   labelloc="b", labeljust="l", peripheries="0")
+        frame.body += g.body
+        g.body[:] = []
+        g.subgraph(frame)
+    if title is not None:
+        g.attr(label=_plain_text(_shortened(title, MAX_TITLE)), labelloc="t", labeljust="l", fontsize="13")
+    return g
+
+
+def _box_label(group: Group, groups: list[Group], order: list[Value], shown: list[float], number: Any) -> str:
+    """The HTML-like label of a collapsed group: name and note, output data and grad, parameters' gradients."""
+    rows = []
+    note = f' <FONT POINT-SIZE="10">{_html_text(_shortened(group.note, MAX_OP))}</FONT>' if group.note else ""
+    rows.append(f"<B>{_html_text(_shortened(group.name, MAX_LABEL))}</B>{note}")
+    if len(group.outputs) == 1:
+        (o,) = group.outputs
+        rows.append(f"data {number(order[o].data)}")
+        rows.append(f"grad {number(shown[o])}")
+    else:
+        grads = [shown[o] for o in group.outputs]
+        big = max(range(len(grads)), key=lambda j: (not math.isnan(grads[j]), abs(grads[j])))
+        name = _output_name(group, groups, order, group.outputs[big]) or f"output {big}"
+        rows.append(f"{len(grads)} outputs, largest |grad|:")
+        rows.append(f"grad {number(grads[big])} ({_html_text(_shortened(name, MAX_OP))})")
+    if group.params:
+        small = '<FONT POINT-SIZE="9">{}</FONT>'
+        names = [_short_name(order[p].label, group.name) or f"p{j}" for j, p in enumerate(group.params)]
+        if len(group.params) <= _FEW_PARAMS:
+            listed = ", ".join(f"{_html_text(_shortened(nm, MAX_OP))} {number(shown[p])}"
+                               for nm, p in zip(names, group.params))
+            rows.append(small.format(f"param grads: {listed}"))
+        else:
+            grads = [shown[p] for p in group.params]
+            big = max(range(len(grads)), key=lambda j: (not math.isnan(grads[j]), abs(grads[j])))
+            rows.append(small.format(
+                f"{len(grads)} params, largest |grad| {number(abs(grads[big]))} "
+                f"({_html_text(_shortened(names[big], MAX_OP))})"
+            ))
+    cells = "".join(f'<TR><TD ALIGN="LEFT">{row}</TD></TR>' for row in rows)
+    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{cells}</TABLE>>'
+
+
+def _output_name(group: Group, groups: list[Group], order: list[Value], o: int) -> str:
+    """What an output of a group is called: the name of the group inside it that makes it (a layer's
+    ``N3``), else its label; without the group's own name in front."""
+    for inner in groups[group.index + 1:]:
+        if inner.parent == group.index and o in inner.outputs:
+            return _short_name(inner.name, group.name)
+    return _short_name(order[o].label, group.name)
+
+
+def _short_name(label: str, group_name: str) -> str:
+    """A parameter's label without its group's name in front: ``L1.N3.w7`` in ``L1.N3`` is ``w7``."""
+    return label[len(group_name) + 1:] if label.startswith(group_name + ".") else label
+
+
+# ------------------------------------------------------------------ legend
+def _swatch(fill: str, border: str, *, width: int = 1, style: str = "", text: str = "") -> str:
+    """One cell of the legend: a small box in these colours, empty (of a fixed size) or holding ``text``."""
+    size = 'WIDTH="18" HEIGHT="12" FIXEDSIZE="TRUE"' if not text else 'HEIGHT="12"'
+    looks = f' STYLE="{style}"' if style else ""
+    return f'<TD BGCOLOR="{fill}" COLOR="{border}" BORDER="{width}" {size}{looks}>{text}</TD>'
+
+
+def _words(text: str) -> str:
+    return f'<TD ALIGN="LEFT"><FONT POINT-SIZE="10">{_html_text(text)}</FONT></TD>'
+
+
+def _legend(
+    view: View, settings: _Settings, scale: float, decades: int, is_param: set[int], stepping: bool, copies: bool
+) -> list[str]:
+    """Rows of an HTML-like table that explain the colours and shapes used in this drawing."""
+    cells: list[str] = []
+
+    def entry(fill: str, border: str, words: str, width: int = 1, style: str = "") -> None:
+        cells.append(_swatch(fill, border, width=width, style=style))
+        cells.append(_words(words))
+
+    roles = [("root", "output"), ("parameter", "parameter"), ("leaf", "input"), ("interior", "result")]
+    n = len(view.order)
+    present = {"root"}
+    for i, v in enumerate(view.order):
+        if view.shown_alone[i] and i != n - 1:
+            present.add("parameter" if i in is_param else "interior" if v.parents else "leaf")
+    for role, words in roles:
+        if role in present:
+            if settings.color_by_grad:
+                entry("#ffffff", palette.ROLE_BORDER[role], f"border: {words}", 2)
+            else:
+                entry(palette.ROLE_FILL[role], palette.ROLE_BORDER[role], words)
+    entry("#ffffff", palette.ROLE_BORDER["interior"], "dashed: grad exactly 0", style="dashed")
+    if copies:
+        entry("#ffffff", palette.ROLE_BORDER["interior"], "rounded: a Value drawn again", style="rounded")
+    if view.boxes:
+        kinds = sorted({view.groups[b].kind for b in view.boxes})
+        entry("#ffffff", palette.ROLE_BORDER["interior"], f"box: a {' / '.join(kinds)}, collapsed", 2, "rounded")
+    if stepping:
+        entry("#ffffff", palette.CURRENT, "this step's edge", 3)
+        entry("#ffffff", palette.SENDER, "sends its grad", 3)
+        entry("#ffffff", palette.RECEIVER, "receives it", 3)
+    rows = [f'<TR>{"".join(cells)}</TR>']
+    if settings.color_by_grad:
+        rows.append(_scale_row(scale, settings.log, decades))
+    table = '<TABLE ALIGN="LEFT" BORDER="0" CELLSPACING="3" CELLPADDING="1">{}</TABLE>'
+    return [f'<TR><TD ALIGN="LEFT">{table.format(row)}</TD></TR>' for row in rows]
+
+
+def _scale_row(scale: float, log: bool, decades: int) -> str:
+    """The gradient colour key: swatches from the most negative to the most positive gradient, with numbers.
+
+    On the log scale: the largest |grad|, then a third, two thirds and all of ``decades`` decades below it.
+    """
+    if scale == 0.0 or not math.isfinite(scale):
+        return f"<TR>{_words('grad colour: no gradient other than 0 to scale by')}</TR>"
+    ratios = tuple(10.0 ** -round(decades * k / 3) for k in range(4)) if log else (1.0, 0.5)
+    values = [-scale * r for r in ratios] + [0.0] + [scale * r for r in reversed(ratios)]
+    cells = [_words(f"grad ({'log' if log else 'linear'} scale):")]
+    for x in values:
+        fill, white = palette.grad_fill(x, scale, log=log, decades=decades)
+        number = f'<FONT POINT-SIZE="8" COLOR="{"white" if white else "black"}">{_html_text(format_number(x))}</FONT>'
+        cells.append(_swatch(fill, palette.ROLE_BORDER["interior"], text=number))
+    return f'<TR>{"".join(cells)}</TR>'
+
+
+# ------------------------------------------------------------------ checks
 def _role(v: Value, is_root: bool, is_param: bool) -> str:
     """Which colour a Value gets: the root's, a parameter's, an input's or an intermediate result's."""
     if is_root:
@@ -254,21 +612,33 @@ def _checked_decimals(decimals: object) -> int:
     return decimals
 
 
-def check_size(count: int, max_nodes: int | None) -> None:
-    if max_nodes is None:
-        return
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+def _check_limit(max_nodes: object) -> None:
+    if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1):
         raise ValueError(f"draw_graph: max_nodes must be a positive int or None, got {max_nodes!r}")
-    if count > max_nodes:
+
+
+def check_size(count: int, max_nodes: int | None, *, what: str = "Values", hint: str = "") -> None:
+    """Raise :class:`GraphTooLargeError` when a drawing of ``count`` Values is over ``max_nodes`` (None: no limit).
+
+    ``hint`` is added to the advice (", or ..."); ``what`` names what was counted.
+
+    >>> check_size(3, 5)
+    >>> check_size(800, 500)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    autograd.render.GraphTooLargeError: draw_graph: the graph has 800 Values, more than max_nodes=500; ...
+    """
+    _check_limit(max_nodes)
+    if max_nodes is not None and count > max_nodes:
         raise GraphTooLargeError(
-            f"draw_graph: the graph has {count} Values, more than max_nodes={max_nodes}; "
-            f"`dot` may take minutes on it. Pass max_nodes={count} (or max_nodes=None) to draw it "
-            "anyway, or draw a smaller part of the computation."
+            f"draw_graph: the graph has {count} {what}, more than max_nodes={max_nodes}; "
+            f"`dot` may take minutes on it. Draw a smaller part of the computation, pass max_nodes={count} "
+            f"(or max_nodes=None) to draw it anyway{hint}."
         )
 
 
-def _param_ids(params: object) -> set[int]:
-    """The ids of the parameter Values, from Values or from a module with ``.parameters()``."""
+def _param_positions(params: object, order: list[Value]) -> set[int]:
+    """The positions of the parameter Values, from Values or from a module with ``.parameters()``."""
     if params is None:
         return set()
     if hasattr(params, "parameters") and callable(params.parameters):
@@ -284,7 +654,8 @@ def _param_ids(params: object) -> set[int]:
     for n, p in enumerate(items):
         if not isinstance(p, Value):
             raise TypeError(f"draw_graph: params[{n}] is {p!r}, not a Value")
-    return {id(p) for p in items}
+    wanted = {id(p) for p in items}
+    return {i for i, v in enumerate(order) if id(v) in wanted}
 
 
 def _checked_grads(grads: Sequence[float], count: int) -> list[float]:
@@ -310,15 +681,24 @@ def _checked_highlight(highlight: object, order: list[Value]) -> tuple[int, int]
     return edge
 
 
+# ----------------------------------------------------------------- numbers
 def format_field(x: float, decimals: int) -> str:
-    """``x`` with ``decimals`` decimals; scientific when that would hide it (tiny) or be long (huge)."""
+    """``x`` as a box shows it: ``decimals`` decimals, and at least ``decimals`` significant digits below 1.
+
+    Scientific below 0.001 and from 1e6 on, so no gradient that is not zero reads as zero.
+
+    >>> [format_field(x, 4) for x in (1.0, -0.5, 0.0769231, 0.00123456, 3.8e-05, 0.0, 2.5e7)]
+    ['1.0000', '-0.5000', '0.07692', '0.001235', '3.800e-05', '0.0000', '2.500e+07']
+    """
     if x == 0.0:
         return f"{0.0:.{decimals}f}"  # no "-0.0000"
     if not math.isfinite(x):
         return repr(x)
-    if abs(x) < 0.5 * 10.0**-decimals or abs(x) >= 1e6:
+    size = abs(x)
+    if size < 1e-3 or size >= 1e6:
         return f"{x:.{max(decimals - 1, 0)}e}"
-    return f"{x:.{decimals}f}"
+    places = max(decimals, max(decimals, 1) - 1 - math.floor(math.log10(size)))
+    return f"{x:.{places}f}"
 
 
 def _grad_scale(shown: Sequence[float]) -> float:
@@ -326,18 +706,7 @@ def _grad_scale(shown: Sequence[float]) -> float:
     return max((abs(g) for g in shown if math.isfinite(g)), default=0.0)
 
 
-def _grad_fill(g: float, scale: float) -> tuple[str, bool]:
-    """Fill colour for gradient ``g`` and whether its text should be white."""
-    if math.isnan(g):
-        return _NAN_FILL, False
-    if g == 0.0:
-        return "#ffffff", False
-    t = 1.0 if math.isinf(g) or scale == 0.0 else min(abs(g) / scale, 1.0)
-    base = _POSITIVE if g > 0 else _NEGATIVE
-    r, gr, b = (round(255 + (c - 255) * t) for c in base)
-    return f"#{r:02x}{gr:02x}{b:02x}", t > 0.6
-
-
+# -------------------------------------------------------------------- text
 # Characters a record label gives meaning to, written so they show literally.
 _RECORD_ESCAPES = {
     "\\": "\\\\", "{": "\\{", "}": "\\}", "|": "\\|", "<": "\\<", ">": "\\>",
@@ -346,9 +715,29 @@ _RECORD_ESCAPES = {
 _PLAIN_ESCAPES = {"\\": "\\\\", '"': '\\"', "&": "&amp;", "\n": "\\n", "\t": " ", "\r": ""}
 
 
-def _escaped(text: str, table: dict[str, str]) -> str:
+def _shortened(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, the last one an ellipsis when it was longer."""
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def _drawable(text: str) -> str:
+    """``text`` with what cannot be drawn made visible: a lone surrogate as ``\\ud800`` (it cannot be
+    written as UTF-8), a noncharacter such as U+FFFF as U+FFFD (SVG, which is XML, forbids it)."""
     out = []
     for ch in text:
+        code = ord(ch)
+        if 0xD800 <= code <= 0xDFFF:
+            out.append(f"\\u{code:04x}")
+        elif 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE:
+            out.append("\ufffd")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _escaped(text: str, table: dict[str, str]) -> str:
+    out = []
+    for ch in _drawable(text):
         if ch in table:
             out.append(table[ch])
         elif ord(ch) < 32 or ord(ch) == 127:  # other control characters: show their code
@@ -368,6 +757,18 @@ def _plain_text(text: str) -> str:
     return graphviz.nohtml(_escaped(text, _PLAIN_ESCAPES))
 
 
+def _html_text(text: str) -> str:
+    """``text`` inside an HTML-like label, shown literally (control characters as their code)."""
+    out = []
+    for ch in html.escape(_drawable(text), quote=True):
+        if ord(ch) < 32 or ord(ch) == 127:
+            out.append(f"\\x{ord(ch):02x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+# ----------------------------------------------------------------- writing
 def _format_of(path: Path, who: str) -> str:
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
@@ -378,14 +779,9 @@ def _format_of(path: Path, who: str) -> str:
     return fmt
 
 
-def _render(graph: graphviz.Digraph, fmt: str, path: Path, who: str) -> bytes:
+def _render(graph: graphviz.Digraph, fmt: str, path: Path, who: str, timeout: float | None) -> bytes:
     """The bytes of ``graph`` in format ``fmt`` (``path`` only names the target in errors)."""
     if fmt in _SOURCE_FORMATS:
         return graph.source.encode("utf-8")
-    try:
-        return graph.pipe(format=fmt)
-    except graphviz.ExecutableNotFound as err:
-        raise GraphvizNotFoundError(
-            f"{who}: writing {str(path)!r} needs the Graphviz `dot` program, which is not on PATH. "
-            + INSTALL_HINT
-        ) from err
+    return run_dot(graph.source, fmt, timeout=timeout, who=who, target=str(path))
+

@@ -336,9 +336,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def write_json(path: Path, document: dict[str, Any]) -> None:
     """``document`` as JSON at ``path``, written whole or not at all."""
-    from autograd.render import write_atomic
+    from autograd.files import write_file
 
-    write_atomic({path: (json.dumps(document, indent=2) + "\n").encode("utf-8")})
+    write_file(path, json.dumps(document, indent=2) + "\n", who="python -m benchmarks --json")
 
 
 def print_table(header: tuple[str, ...], rows: list[TableRow]) -> None:

@@ -160,7 +160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.no_pictures:
         print(f"plot: {_plot(grads, args.plot, args.depth, args.width)}")
         loss, model = sigmoid_chain(args.graph_depth, seed=args.seed)
-        title = f"{args.graph_depth} sigmoid layers of one neuron: colour = size of the gradient (red +, blue -)"
+        title = (f"{args.graph_depth} sigmoid layers of one neuron: colour = size of the gradient "
+                 "(orange +, purple -, log scale)")
         path = save_graph(loss, args.graph, params=model, color_by_grad=True, title=title, rankdir="TB")
         print(f"graph of a sigmoid chain coloured by gradient: {path}")
     return 0

@@ -14,7 +14,8 @@ weight as a number, so each ``w*x`` makes its own constant leaf, as
 Each neuron's ops form a named group (``L1.N3``, as its parameters are
 named) and each layer's neurons one too (``L1``), so a drawing can show a
 neuron as one box (``draw_graph(loss, collapse="neuron")``). Marking costs a
-neuron one counter read before its ops and one attribute store after them.
+neuron one counter read before its ops and one attribute store after them; a
+layer nothing (see autograd/groups.py).
 """
 
 from __future__ import annotations
@@ -123,11 +124,14 @@ class Neuron(_Configured):
         self.w = [Value(wi, label=f"w{i}") for i, wi in enumerate(weights)]
         self.b = Value(bias, label="b")
         self._path = ""  # "L1.N3." once a layer and a model have named it
+        self._layer_info: GroupInfo | None = None  # the layer it is neuron number _place of
+        self._place = 0
         self._name_group()
 
     def _name_group(self) -> None:
         name = self._path.rstrip(".") or "neuron"
-        self._group_info = GroupInfo(name, "neuron", self.parameters(), note=self._activation)
+        self._group_info = GroupInfo(name, "neuron", self.parameters(), note=self._activation,
+                                     within=self._layer_info, place=self._place)
 
     def _prefix_labels(self, prefix: str) -> None:
         super()._prefix_labels(prefix)
@@ -187,14 +191,16 @@ class Layer(_Configured):
     def _name_group(self) -> None:
         name = self._path.rstrip(".") or "layer"
         self._group_info = GroupInfo(name, "layer", self.parameters(), note=f"{self._nout} x {self._activation}")
+        for place, neuron in enumerate(self.neurons):
+            neuron._layer_info, neuron._place = self._group_info, place
+            neuron._name_group()
 
     def _prefix_labels(self, prefix: str) -> None:
         super()._prefix_labels(prefix)  # every parameter's label
         self._path = prefix + self._path
-        self._name_group()
         for neuron in self.neurons:
             neuron._path = prefix + neuron._path
-            neuron._name_group()
+        self._name_group()
 
     @property
     def nout(self) -> int:
@@ -207,12 +213,7 @@ class Layer(_Configured):
         return out[0] if len(out) == 1 else out
 
     def _forward(self, x: Sequence[Input]) -> list[Value]:
-        start = begin_group()
-        outs = [neuron._forward(x) for neuron in self.neurons]
-        mark = (start, self._group_info)
-        for out in outs:
-            out._group = (out._group, mark)  # the neuron's mark, then the layer's
-        return outs
+        return [neuron._forward(x) for neuron in self.neurons]
 
     def __repr__(self) -> str:
         return f"Layer({self._nin}, {self._nout}, activation={self._activation!r}, init={self._init!r})"

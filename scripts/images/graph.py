@@ -1,22 +1,34 @@
 """Write the README's computation-graph pictures to docs/images/.
 
-Usage: python scripts/images/graph.py [--out DIR]
+Usage: python scripts/images/graph.py [--out DIR] [--skip-moons]
 
 - expression_graph.svg: one tanh neuron, o = tanh(x1*w1 + x2*w2 + b), after
   o.backward(), with its parameters coloured;
-- gradient_colors.svg: the squared error of a 2-2-1 tanh network coloured by
-  gradient (red > 0, blue < 0, white ~ 0): one hidden neuron saturates and
-  its weights' gradients vanish.
+- gradient_colors.svg: the squared error of a 2-2-1 tanh network (nn.MLP)
+  in full detail, each neuron framed as a cluster, coloured by gradient on the
+  log scale: one hidden neuron saturates and its weights' gradients vanish;
+- vanishing_neurons.svg: a chain of 12 one-neuron sigmoid layers (the
+  vanishing-gradient demo's), each neuron one box, coloured on the log scale:
+  the gradient fades over 13 decades from the loss back to the input;
+- moons_neurons.svg: the two-moons network (2-16-16-1 ReLU) after training,
+  each neuron one box, coloured by the gradients of one step on the point it
+  gets most wrong (about 20 s: it trains the network first).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from autograd import Value, save_graph
+HERE = Path(__file__).resolve().parent
+if __name__ == "__main__":  # run as a script: the repository root, for `import demos`; not this folder
+    sys.path[:] = [str(HERE.parents[1])] + [p for p in sys.path if Path(p or ".").resolve() != HERE]
 
-OUT = Path(__file__).resolve().parents[2] / "docs" / "images"
+from autograd import Value, save_graph  # noqa: E402
+from nn import MLP, hinge_loss  # noqa: E402
+
+OUT = HERE.parents[1] / "docs" / "images"
 
 
 def neuron() -> tuple[Value, list[Value]]:
@@ -36,43 +48,76 @@ def neuron() -> tuple[Value, list[Value]]:
     return o, [w1, w2, b]
 
 
-def two_layer_net() -> tuple[Value, list[Value]]:
+def two_layer_net() -> tuple[Value, MLP]:
     """The squared error of a 2-2-1 tanh network whose second hidden neuron saturates, after backward.
 
     Its input sum is 7.3, where tanh is flat, so the gradients of that neuron's
-    weights are about 1e-6 (drawn white) while the other neuron's are near 1.
+    weights are about 1e-6 (a faint tint on the log scale) while the other
+    neuron's are near 1.
     """
+    model = MLP(2, [2, 1], activation="tanh", seed=0)
+    model.load_state_dict({
+        "layers.0.neurons.0.w.0": 0.5, "layers.0.neurons.0.w.1": -0.4, "layers.0.neurons.0.b": 0.1,
+        "layers.0.neurons.1.w.0": 3.0, "layers.0.neurons.1.w.1": -2.0, "layers.0.neurons.1.b": 0.3,
+        "layers.1.neurons.0.w.0": -1.2, "layers.1.neurons.0.w.1": 0.8, "layers.1.neurons.0.b": 0.0,
+    })
     xs = [Value(1.0, label="x1"), Value(-2.0, label="x2")]
-    weights, biases = [[0.5, -0.4], [3.0, -2.0]], [0.1, 0.3]
-    params: list[Value] = []
-    hidden = []
-    for j, (row, bias) in enumerate(zip(weights, biases), 1):
-        ws = [Value(w, label=f"w{j}{k}") for k, w in enumerate(row, 1)]
-        b = Value(bias, label=f"b{j}")
-        params += ws + [b]
-        h = (ws[0] * xs[0] + ws[1] * xs[1] + b).tanh()
-        h.label = f"h{j}"
-        hidden.append(h)
-    vs = [Value(-1.2, label="v1"), Value(0.8, label="v2")]
-    params += vs
-    out = hidden[0] * vs[0] + hidden[1] * vs[1]
+    out = model(xs)
     out.label = "out"
     loss = (out - 1.0) ** 2
     loss.label = "loss"
     loss.backward()
-    return loss, params
+    return loss, model
+
+
+def trained_moons(steps: int = 100, seed: int = 0) -> tuple[Value, str]:
+    """The moons demo's network trained as the demo trains it, then the hinge loss of its worst point, after
+    backward: the gradients one step on that point would apply. Returns (loss, a description)."""
+    from demos.moons import make_moons
+
+    X, y = make_moons(100, 0.1, seed=seed)
+    model = MLP(2, [16, 16, 1], activation="relu", output_activation="linear", seed=seed, init="uniform")
+    params = model.parameters()
+    for k in range(steps):
+        loss = hinge_loss([model(list(x)) for x in X], y, alpha=1e-4, params=params)
+        model.zero_grad()
+        loss.backward()
+        for p in params:
+            p.data -= (1.0 - 0.9 * k / steps) * p.grad
+    margins = [label * model(list(x)).data for x, label in zip(X, y)]
+    worst = min(range(len(X)), key=margins.__getitem__)
+    model.zero_grad()
+    x = [Value(X[worst][0], label="x0"), Value(X[worst][1], label="x1")]
+    score = model(x)
+    score.label = "score"
+    loss = hinge_loss([score], [y[worst]])
+    loss.label = "loss"
+    loss.backward()
+    where = f"({X[worst][0]:.2f}, {X[worst][1]:.2f})"
+    return loss, f"point {where}, label {y[worst]:+d}, margin {margins[worst]:.2f}"
 
 
 def main(argv: list[str] | None = None) -> list[Path]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT, help="folder for the images (default: docs/images)")
+    parser.add_argument("--skip-moons", action="store_true", help="leave out the slowest picture")
     args = parser.parse_args(argv)
     o, params = neuron()
-    loss, net_params = two_layer_net()
+    loss, model = two_layer_net()
+    from demos.vanishing import sigmoid_chain
+
+    chain, _ = sigmoid_chain(12)
     written = [
         save_graph(o, args.out / "expression_graph.svg", params=params),
-        save_graph(loss, args.out / "gradient_colors.svg", params=net_params, color_by_grad=True),
+        save_graph(loss, args.out / "gradient_colors.svg", color_by_grad=True),
+        save_graph(chain, args.out / "vanishing_neurons.svg", collapse="neuron", color_by_grad=True, rankdir="TB",
+                   title="12 sigmoid layers of one neuron, after backward"),
     ]
+    if not args.skip_moons:
+        moons_loss, what = trained_moons()
+        title = f"two moons, 2-16-16-1 after training: the gradients of one step on its worst {what}"
+        written.append(save_graph(moons_loss, args.out / "moons_neurons.svg", collapse="neuron",
+                                  color_by_grad=True, title=title))
     for path in written:
         print(f"wrote {path}")
     return written

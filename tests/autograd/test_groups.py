@@ -192,3 +192,24 @@ def test_marks_live_and_die_with_the_graph():
         model([0.1 * k, 0.2]).backward()
     assert values_alive() == before  # no registry keeps a forward pass alive
     assert model.layers[0].neurons[0]._group_info is info  # one description per neuron, reused by every pass
+
+
+def test_layers_are_put_together_from_their_neurons_calls():
+    layer = Layer(2, 3, seed=0)
+    x = [Value(1.0, label="a"), Value(2.0, label="b")]
+    first = layer(x)
+    second = layer(first[:2])  # the same layer again, on its own outputs
+    assert all(type(out._group[0]) is int for out in first)  # one mark each: the layer itself marks nothing
+    order = topological_order(sum(second))
+    groups = find_groups(order)
+    # the first call's N2 feeds nothing in this graph, so only N0 and N1 of it are found
+    neurons = [("N0", "neuron", "layer"), ("N1", "neuron", "layer"), ("N2", "neuron", "layer")]
+    assert [(g.name, g.kind, g.parent_name) for g in groups] == (
+        [("layer", "layer", None)] + neurons[:2] + [("layer", "layer", None)] + neurons
+    )
+    calls = [g for g in groups if g.kind == "layer"]
+    assert [len(g.outputs) for g in calls] == [2, 3] and not set(calls[0].members) & set(calls[1].members)
+    assert set(calls[1].members) == set().union(*(g.members for g in groups[4:]))
+    one = Layer(1, 1, seed=0)  # one neuron called twice in a row: still two calls
+    y = one(one([1.0]))
+    assert [g.kind for g in find_groups(topological_order(y))] == ["layer", "neuron", "layer", "neuron"]

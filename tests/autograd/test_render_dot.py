@@ -7,23 +7,27 @@ import re
 
 import pytest
 
-from autograd import GraphTooLargeError, Value, draw_graph, topological_order, trace_backward
+from autograd import GraphTooLargeError, Value, draw_graph, palette, topological_order, trace_backward
 
 HEADER = (
     "digraph {\n"
     "\tgraph [fontname=Helvetica nodesep=0.25 rankdir=LR ranksep=0.35]\n"
     "\tnode [fontname=Helvetica fontsize=11 shape=record]\n"
-    '\tedge [arrowsize=0.7 color="#64748b"]\n'
+    f'\tedge [arrowsize=0.7 color="{palette.EDGE}"]\n'
 )
-OP = 'fillcolor="#f1f5f9" fontsize=10 height=0 id=op{i} margin="0.06,0.02" shape=ellipse style=filled width=0'
-LEAF = 'color="#2563eb" fillcolor="#dbeafe"'
-ROOT = 'color="#15803d" fillcolor="#bbf7d0"'
-PARAM = 'color="#b45309" fillcolor="#fde68a"'
-INNER = 'color="#334155" fillcolor="#ffffff"'
+OP = (f'fillcolor="{palette.OP_FILL}" fontsize=10 height=0 id=op{{i}} margin="0.06,0.02" shape=ellipse '
+      "style=filled width=0")
+
+
+def role(name: str) -> str:
+    return f'color="{palette.ROLE_BORDER[name]}" fillcolor="{palette.ROLE_FILL[name]}"'
+
+
+LEAF, ROOT, PARAM, INNER = role("leaf"), role("root"), role("parameter"), role("interior")
 
 
 def node_line(source: str, name: str) -> str:
-    (line,) = [ln for ln in source.splitlines() if ln.startswith(f"\t{name} [")]
+    (line,) = [ln for ln in source.splitlines() if ln.lstrip("\t").startswith(f"{name} [")]
     return line
 
 
@@ -179,43 +183,73 @@ def test_op_names_and_titles_are_escaped():
     assert '\tfontsize=13 label="a &amp; \\"b\\"" labeljust=l labelloc=t\n' in source
 
 
+def rgb(colour: str) -> tuple[int, int, int]:
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+def toward(base: tuple[int, int, int], t: float) -> tuple[int, int, int]:
+    """The colour a fraction ``t`` of the way from white to ``base``."""
+    return tuple(round(255 + (c - 255) * t) for c in base)  # type: ignore[return-value]
+
+
+def labelled_fills(source: str, order: list[Value]) -> dict[str, tuple[int, int, int]]:
+    return {v.label: rgb(attr(node_line(source, f"v{i}"), "fillcolor")) for i, v in enumerate(order) if v.label}
+
+
 def test_color_by_grad_hue_is_sign_and_intensity_is_relative_magnitude():
     a, b, c = Value(1.0, label="a"), Value(1.0, label="b"), Value(1.0, label="c")
     y = 4 * a - 2 * b + 0 * c  # grads 4, -2, 0
     y.backward()
-    source = draw_graph(y, color_by_grad=True).source
     order = topological_order(y)
-    fills = {v.label: attr(node_line(source, f"v{i}"), "fillcolor") for i, v in enumerate(order) if v.label}
-
-    def rgb(colour: str) -> tuple[int, int, int]:
-        return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
-
-    ra, rb, rc = rgb(fills["a"]), rgb(fills["b"]), rgb(fills["c"])
-    assert ra == (220, 38, 38)  # the largest |grad|: full red
-    assert rc == (255, 255, 255)  # zero: white
-    assert rb[2] > rb[0] and rb[2] > rb[1]  # negative: blue
-    # half the largest magnitude: half-way between white and full blue (37, 99, 235)
-    assert rb == (round(255 - 0.5 * (255 - 37)), round(255 - 0.5 * (255 - 99)), round(255 - 0.5 * (255 - 235)))
-    assert "fontcolor=white" in node_line(source, f"v{[v.label for v in order].index('a')}")
+    linear = draw_graph(y, color_by_grad=True, color_scale="linear").source
+    fills = labelled_fills(linear, order)
+    assert fills["a"] == palette.POSITIVE == (230, 97, 1)  # the largest |grad|: full orange
+    assert fills["c"] == (255, 255, 255)  # zero: white
+    # half the largest magnitude: half-way between white and full purple (94, 60, 153)
+    assert fills["b"] == toward(palette.NEGATIVE, 0.5) == (174, 158, 204)
+    # log scale (the default): each decade under the largest takes 1/7 of the strength
+    logged = labelled_fills(draw_graph(y, color_by_grad=True).source, order)
+    assert logged["a"] == fills["a"] and logged["c"] == fills["c"]
+    assert logged["b"] == toward(palette.NEGATIVE, 1 - math.log10(2) / 7)
+    # text stays readable: black on full orange (it is light), white on full purple
+    assert "fontcolor" not in node_line(linear, f"v{[v.label for v in order].index('a')}")
+    d = Value(1.0, label="d")
+    y2 = -4 * d
+    y2.backward()
+    assert "fontcolor=white" in node_line(draw_graph(y2, color_by_grad=True).source, "v1")
     # the role is still visible, in the border
-    assert 'color="#2563eb"' in node_line(source, f"v{[v.label for v in order].index('c')}")
-    # vanishing gradients fade: intensity follows |grad| / max |grad|
+    assert f'color="{palette.ROLE_BORDER["leaf"]}"' in node_line(linear, f"v{[v.label for v in order].index('c')}")
+    with pytest.raises(ValueError, match="color_scale must be 'log' or 'linear', got 'sqrt'"):
+        draw_graph(y, color_by_grad=True, color_scale="sqrt")
+
+
+def test_log_scale_orders_colours_by_size_of_gradient_and_keeps_tiny_ones_visible():
+    # a chain of tanh at 3.0: each step multiplies the gradient by about 0.01 (1 - tanh(6)^2 ...)
     x = Value(3.0, label="x")
     h = x
     for _ in range(4):
         h = (h * 2.0).tanh()
     h.backward()
     order = topological_order(h)
+    grads = [v.grad for v in order]
+    for scale in ("log", "linear"):
+        source = draw_graph(h, color_by_grad=True, color_scale=scale).source
+        ranked = sorted((i for i, v in enumerate(order) if v.grad != 0.0), key=lambda i: abs(grads[i]))
+        whiteness = [sum(rgb(attr(node_line(source, f"v{i}"), "fillcolor"))) for i in ranked]
+        assert whiteness == sorted(whiteness, reverse=True), scale  # larger |grad|, stronger colour
+    smallest = min(abs(g) for g in grads if g != 0.0)
+    assert smallest / max(abs(g) for g in grads) < 1e-6  # a vanishing gradient ...
     source = draw_graph(h, color_by_grad=True).source
-    tanh_nodes = [i for i, v in enumerate(order) if v.op == "tanh"]
-    whiteness = [sum(rgb(attr(node_line(source, f"v{i}"), "fillcolor"))) for i in tanh_nodes]
-    assert whiteness == sorted(whiteness, reverse=True) and whiteness[0] > whiteness[-1]
+    faint = attr(node_line(source, f"v{[abs(g) for g in grads].index(smallest)}"), "fillcolor")
+    assert faint != "#ffffff"  # ... still coloured on the log scale
+    linear = draw_graph(h, color_by_grad=True, color_scale="linear").source
+    assert attr(node_line(linear, f"v{[abs(g) for g in grads].index(smallest)}"), "fillcolor") == "#ffffff"
 
 
 def test_nan_gradient_has_its_own_colour():
     v = Value(1.0, label="v")
     source = draw_graph(v, grads=[math.nan], color_by_grad=True).source
-    assert 'fillcolor="#c084fc"' in source and "grad nan" in source
+    assert f'fillcolor="{palette.NAN_FILL}"' in source and "grad nan" in source
 
 
 def test_too_many_nodes_is_a_clear_error():
@@ -251,8 +285,10 @@ def test_grads_override_and_highlight():
     source = draw_graph(y, grads=[2.0, 1.0], highlight=steps[1], title="half way").source
     assert '{a|data 3.0000|grad 2.0000}' in source and '{y|data 9.0000|grad 1.0000}' in source
     assert "\tv0 -> op1 [id=e1_0]\n" in source
-    assert '\tv0 -> op1 [color="#c026d3" id=e1_1 penwidth=3]\n' in source
-    assert 'color="#c026d3"' in node_line(source, "op1") and 'color="#c026d3"' in node_line(source, "v0")
+    assert f'\tv0 -> op1 [color="{palette.CURRENT}" id=e1_1 penwidth=3]\n' in source
+    assert f'color="{palette.CURRENT}"' in node_line(source, "op1")
+    assert f'color="{palette.RECEIVER}"' in node_line(source, "v0")  # receives the gradient
+    assert f'color="{palette.SENDER}"' in node_line(source, "v1")  # sends it
     assert draw_graph(y, highlight=(1, 1)).source == draw_graph(y, highlight=steps[1]).source
     with pytest.raises(ValueError, match="grads has 1 numbers but the graph has 2 Values"):
         draw_graph(y, grads=[1.0])

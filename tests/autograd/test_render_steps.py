@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from autograd import Value, draw_graph, save_graph_steps, topological_order, trace_backward
+from autograd import Value, draw_graph, palette, save_graph_steps, topological_order, trace_backward
 
-HIGHLIGHT = 'color="#c026d3"'
+HIGHLIGHT = f'color="{palette.CURRENT}"'
 
 
 def shown_grads(source: str) -> dict[int, str]:
@@ -82,7 +82,7 @@ def test_svg_frames_with_the_real_dot(tmp_path):
     paths = save_graph_steps(y, tmp_path / "svg")
     assert [p.name for p in paths] == ["step_000.svg", "step_001.svg"]
     last = paths[-1].read_text(encoding="utf-8")
-    assert last.lstrip().startswith("<?xml") and 'id="e1_0"' in last and "#c026d3" in last
+    assert last.lstrip().startswith("<?xml") and 'id="e1_0"' in last and palette.CURRENT in last
     assert "step 1/1: a.grad += 0.009866 * 1.0 = 0.009866" in last
 
 
