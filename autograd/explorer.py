@@ -14,21 +14,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import graphviz
-
 from autograd import palette
 from autograd.explorer_maths import Bound, Formula, Token, bound, formula, half_unit, operand, read, relation
-from autograd.explorer_units import neurons, units
+from autograd.explorer_units import ACTIVATIONS, neurons, units
 from autograd.files import write_file
-from autograd.groups import find_groups
-from autograd.render import (
-    INSTALL_HINT,
-    GraphvizNotFoundError,
-    _param_ids,
-    check_size,
-    draw_graph,
-    format_field,
-)
+from autograd.groups import Group, find_groups
+from autograd.dot import DEFAULT_TIMEOUT, run_dot
+from autograd.render import _param_positions, check_size, draw_graph, format_field
+from autograd.views import COLLAPSE
 from autograd.rules import rule_for
 from autograd.topo import topological_order
 from autograd.trace import BackwardStep, node_names, trace_backward
@@ -41,11 +34,15 @@ _FORBIDDEN_TAGS = {"script", "foreignobject", "iframe", "object", "embed", "hand
                    "animate", "animatemotion", "animatetransform", "set", "image", "use"}
 _PROLOG = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)  # <?xml ...?> and <!DOCTYPE ...> before <svg
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_NODE_GROUP = re.compile(r'<g id="(v|op)(\d+)" class="node">')
+_NODE_GROUP = re.compile(r'<g id="(v|op|g)(\d+)(_u\d+)?" class="node(?: copy v\d+| group \w+)?">')
+_LEAN = ("node", "parent", "arg", "grad", "trace", "k")  # what a step inside a collapsed neuron keeps
+_CLUSTER = re.compile(r'<g id="cluster_g(\d+)" class="cluster">')
+_BOX_ID = re.compile(r'<g id="g(\d+)" class="node group')
+_EDGE_TITLE = re.compile(r'<g id="((?:e\d+_|o)\d+)" class="edge[^"]*">\s*<title>([^<]*)</title>')
 # Graphviz's colours, fonts and tooltips: the style sheet sets them (from the palette), so the page need not
 # carry them once per shape (they are about a third of a large graph's SVG).
-_PRESENTATION = re.compile(r' (?:font-family|font-size|text-anchor|fill|stroke|stroke-dasharray)="[^"]*"'
-                           r'|<title>[^<]*</title>\n?')
+_PRESENTATION = re.compile(r' (?:font-family|fill|stroke|stroke-dasharray|stroke-width)="[^"]*"'
+                           r'| font-size="11.00"| text-anchor="middle"|<title>[^<]*</title>\n?')
 
 # Every colour of the page, by the part it paints, taken from the one palette (no other colour is written).
 CSS_COLOURS = {
@@ -59,6 +56,9 @@ CSS_COLOURS = {
     "sender": palette.SENDER,
     "receiver": palette.RECEIVER,
     "operand": palette.ROLE_BORDER["interior"],
+    "cluster-border": palette.CLUSTER_BORDER,
+    "cluster-fill": palette.CLUSTER_FILL,
+    "cluster-text": palette.CLUSTER_TEXT,
     **{f"{role}-fill": colour for role, colour in palette.ROLE_FILL.items()},
     **{f"{role}-border": colour for role, colour in palette.ROLE_BORDER.items()},
 }
@@ -73,6 +73,8 @@ def save_explorer(
     decimals: int = 4,
     max_nodes: int | None = 500,
     rankdir: str = "LR",
+    collapse: str | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> Path:
     """Write a page in which a person steps through the forward and backward pass of ``root``.
 
@@ -100,10 +102,18 @@ def save_explorer(
     script sets text with ``textContent`` only. A Content-Security-Policy lets
     no other script run and nothing load from the network.
 
+    For a network built by ``nn`` the page can also step neuron by neuron:
+    each step is one neuron's delta as the textbook writes it,
+    ``δ = f'(z) · Σ w·δ_next``, with the numbers shown, next to the op-level
+    steps it stands for. ``collapse="neuron"`` (or ``"layer"``) draws each
+    neuron (layer) as one box, as ``draw_graph`` does, and steps neuron by
+    neuron only: the page of a large network stays small and quick.
+
     ``params`` (Values, or a module with ``.parameters()``) are drawn in the
     parameter colour; ``decimals`` (of every number, in boxes and text alike),
-    ``max_nodes`` and ``rankdir`` are those of ``draw_graph``; ``title`` is
-    the page's heading. Needs the Graphviz ``dot`` program
+    ``max_nodes``, ``rankdir`` and ``collapse`` are those of ``draw_graph``;
+    ``timeout`` bounds the ``dot`` run (seconds, ``None``: no limit);
+    ``title`` is the page's heading. Needs the Graphviz ``dot`` program
     (:class:`~autograd.render.GraphvizNotFoundError` says how to install it).
     The parent folder is created; the file is written whole or not at all, as
     by ``save_graph``. Returns the path written.
@@ -117,7 +127,10 @@ def save_explorer(
     >>> text.startswith("<!DOCTYPE html>"), '"trace":"a.grad += ' in text, a.grad
     (True, True, 0.0)
     """
-    page = explorer_html(root, title=title, params=params, decimals=decimals, max_nodes=max_nodes, rankdir=rankdir)
+    page = explorer_html(
+        root, title=title, params=params, decimals=decimals, max_nodes=max_nodes, rankdir=rankdir,
+        collapse=collapse, timeout=timeout,
+    )
     out = Path(path)
     write_file(out, page, who="save_explorer")  # creates the folder; the old page or the new, never half
     return out
@@ -131,6 +144,8 @@ def explorer_html(
     decimals: int = 4,
     max_nodes: int | None = 500,
     rankdir: str = "LR",
+    collapse: str | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> str:
     """The page of :func:`save_explorer` as a string.
 
@@ -142,10 +157,14 @@ def explorer_html(
         raise TypeError(f"save_explorer: expected a Value as root, got {root!r} of type {type(root).__name__}")
     if title is not None and not isinstance(title, str):
         raise TypeError(f"save_explorer: title must be a str, got {type(title).__name__}")
+    if collapse not in COLLAPSE:
+        raise ValueError(f"save_explorer: collapse must be one of {', '.join(map(repr, COLLAPSE))}, got {collapse!r}")
     order = topological_order(root)
-    check_size(len(order), max_nodes)  # before the trace: a GraphTooLargeError comes at once
-    is_param = _param_ids(params)
-    names = explorer_names(order, is_param)
+    if collapse is None:
+        check_size(len(order), max_nodes)  # before the trace: a GraphTooLargeError comes at once
+    groups = find_groups(order)
+    is_param = _param_positions(params, order).union(*(g.params for g in groups))  # nn knows its own
+    names = explorer_names(order, is_param, groups)
     saved = [(v.grad, v.label) for v in order]
     try:
         for v in order:
@@ -153,41 +172,62 @@ def explorer_html(
         steps = trace_backward(root)
         for v, name in zip(order, names, strict=True):
             v.label = name  # each box shows the name the text uses
-        graph = draw_graph(root, params=params, decimals=decimals, max_nodes=max_nodes, rankdir=rankdir)
+        graph = draw_graph(
+            root, params=params, decimals=decimals, max_nodes=max_nodes, rankdir=rankdir, collapse=collapse,
+            legend=False,  # the page has its own key
+        )
         for v, (_, label) in zip(order, saved, strict=True):
             v.label = label
         final = [v.grad for v in order]
-        try:
-            svg = _inline_svg(graph.pipe(format="svg").decode("utf-8"))
-        except graphviz.ExecutableNotFound as err:
-            raise GraphvizNotFoundError(
-                "save_explorer: drawing the graph needs the Graphviz `dot` program, which is not on PATH. "
-                + INSTALL_HINT
-            ) from err
+        drawn = run_dot(graph.source, "svg", timeout=timeout, who="save_explorer").decode("utf-8")
     finally:
         for v, (grad, label) in zip(order, saved, strict=True):
             v.grad, v.label = grad, label
     roles = _roles(order, is_param)
-    svg = _classify(svg, roles, final)
-    data = _page_data(order, names, roles, steps, final, decimals)
+    svg, tails = _inline_svg(drawn)
+    boxes = [int(b) for b in _BOX_ID.findall(svg)]
+    svg = _classify(svg, roles, final, groups, boxes)
+    data = _page_data(order, names, roles, steps, final, decimals, groups, collapsed=bool(boxes))
+    data.update(_drawing(order, groups, boxes, tails, steps))
     heading = title if title is not None else f"Backward pass of {names[-1]}"
     return _assemble(heading, svg, data)
 
 
-def explorer_names(order: list[Value], is_param: set[int] | frozenset[int] = frozenset()) -> list[str]:
-    """The name of each node on the page: ``node_names``, except that a constant is called by its value.
+def explorer_names(
+    order: list[Value], is_param: set[int] | frozenset[int] = frozenset(), groups: list[Group] | None = None
+) -> list[str]:
+    """The name of each node on the page: ``node_names``, except for constants and the ends of nn neurons.
 
     A constant is a leaf with no label that is not a parameter (the ``2`` of
-    ``2 * a``): it is named ``2``, not ``leaf#0``.
+    ``2 * a``; ``is_param`` holds the parameters' positions in ``order``): it
+    is named ``2``, not ``leaf#0``. An unlabelled output of a neuron in
+    ``groups`` is named after the neuron (``L0.N1``, as its box when
+    collapsed), and the sum its activation reads ``L0.N1.z``.
 
     >>> a = Value(2.0, label="a")
     >>> explorer_names(topological_order((2 * a).tanh()))
     ['2', 'a', 'mul#2', 'tanh#3']
+    >>> from nn import Neuron
+    >>> y = Neuron(1, seed=0)([a])
+    >>> order = topological_order(y)
+    >>> explorer_names(order, groups=find_groups(order))[-2:]
+    ['neuron.z', 'neuron']
     """
     names = node_names(order)
     for i, v in enumerate(order):
-        if _is_constant(v, is_param):
+        if _is_constant(v, i in is_param):
             names[i] = f"{v.data:.6g}"
+    position = {v: i for i, v in enumerate(order)}
+    for g in groups or []:
+        if g.kind != "neuron" or len(g.outputs) != 1 or order[g.outputs[0]].label:
+            continue
+        (h,) = g.outputs
+        names[h] = g.name
+        out = order[h]
+        if out.op in ACTIVATIONS and out.parents and not out.parents[0].label:
+            z = position[out.parents[0]]
+            if z in g.members:
+                names[z] = f"{g.name}.z"
     return names
 
 
@@ -207,8 +247,8 @@ def escape_json_for_html(obj: Any) -> str:
 # ------------------------------------------------------------------ the data
 
 
-def _is_constant(v: Value, is_param: set[int] | frozenset[int]) -> bool:
-    return not v.parents and not v.label and id(v) not in is_param
+def _is_constant(v: Value, is_param: bool) -> bool:
+    return not v.parents and not v.label and not is_param
 
 
 def _roles(order: list[Value], is_param: set[int]) -> list[str]:
@@ -218,7 +258,7 @@ def _roles(order: list[Value], is_param: set[int]) -> list[str]:
     for i, v in enumerate(order):
         if i == last:
             roles.append("root")
-        elif id(v) in is_param:
+        elif i in is_param:
             roles.append("parameter")
         elif not v.parents:
             roles.append("leaf" if v.label else "constant")
@@ -228,10 +268,20 @@ def _roles(order: list[Value], is_param: set[int]) -> list[str]:
 
 
 def _page_data(
-    order: list[Value], names: list[str], roles: list[str], steps: list[BackwardStep], final: list[float],
+    order: list[Value],
+    names: list[str],
+    roles: list[str],
+    steps: list[BackwardStep],
+    final: list[float],
     decimals: int,
+    groups: list[Group],
+    collapsed: bool = False,
 ) -> dict[str, Any]:
-    """What the page's script needs: per node its name and forward step, per backward step its numbers as shown."""
+    """What the page's script needs: per node its name and forward step, per backward step its numbers as shown.
+
+    ``collapsed``: the drawing shows neurons as boxes, so the page steps neuron by neuron, and a step inside a
+    neuron keeps only what its line in the neuron's list needs (the page of a large network stays small).
+    """
     position = {v: n for n, v in enumerate(order)}
 
     def shown(x: float) -> str:
@@ -273,7 +323,11 @@ def _page_data(
         if roles[j] == "constant":
             entry["k"] = 1
         out.append(entry)
-    neuron_list, block_of = neurons(order, find_groups(order), steps, out, decimals)
+    neuron_list, block_of = neurons(order, groups, steps, out, decimals)
+    if collapsed:
+        for n, b in enumerate(block_of):
+            if b >= 0:
+                out[n] = {key: out[n][key] for key in _LEAN if key in out[n]}
     same = all(a == b or (math.isnan(a) and math.isnan(b)) for a, b in zip(running, final, strict=True))
     assert same, "the replayed pass must end at trace_backward's gradients"
     return {
@@ -282,7 +336,7 @@ def _page_data(
         "zero": shown(0.0),
         "one": shown(1.0),
         "steps": out,
-        "units": units(out),  # by edge, steps into constants folded
+        "units": None if collapsed and neuron_list else units(out),  # by edge, steps into constants folded
         "neurons": neuron_list,
         "neuronUnits": units(out, block_of) if neuron_list else None,
     }
@@ -364,11 +418,13 @@ def _tolerance(old: float, step: BackwardStep, new: float, decimals: int) -> flo
 # ------------------------------------------------------------------ the page
 
 
-def _inline_svg(svg: str) -> str:
-    """Graphviz's SVG made ready to inline: no prolog, no comments, checked to be inert, no colours or fonts."""
+def _inline_svg(svg: str) -> tuple[str, dict[str, str]]:
+    """Graphviz's SVG made ready to inline (no prolog, no comments, checked to be inert, no colours or fonts),
+    and the node each edge starts at, by the edge's id (from the edge's tooltip, before it goes)."""
     svg = _COMMENT.sub("", _PROLOG.sub("", svg, count=1)).strip()
     _check_inert(svg)
-    return _PRESENTATION.sub("", svg)
+    tails = {edge: html.unescape(title).split("->")[0] for edge, title in _EDGE_TITLE.findall(svg)}
+    return _PRESENTATION.sub("", svg), tails
 
 
 def _check_inert(svg: str) -> None:
@@ -385,20 +441,54 @@ def _check_inert(svg: str) -> None:
                 )
 
 
-def _classify(svg: str, roles: list[str], grads: list[float]) -> str:
-    """Give each node's group the classes the style sheet paints by: its role, and ``zero`` for a zero gradient.
+def _classify(svg: str, roles: list[str], grads: list[float], groups: list[Group], boxes: list[int]) -> str:
+    """Give each node's group the classes the style sheet paints by: its role, ``zero`` for a zero gradient,
+    ``copy`` for a Value drawn again near a far use, ``box`` for a collapsed group; each cluster its kind.
 
     The gradients are those after the whole pass, what the page shows without JavaScript.
     """
+    root = len(roles) - 1
 
     def classes(match: re.Match[str]) -> str:
-        kind, i = match.group(1), int(match.group(2))
+        kind, i, copy = match.group(1), int(match.group(2)), match.group(3)
         if kind == "op":
             return f'<g id="op{i}" class="node op">'
+        if kind == "g":
+            outputs = groups[i].outputs
+            zero = " zero" if all(grads[o] == 0.0 for o in outputs) else ""
+            role = "root" if root in outputs else "interior"
+            return f'<g id="g{i}" class="node box {groups[i].kind} {role}{zero}">'
         zero = " zero" if grads[i] == 0.0 else ""
+        if copy:
+            return f'<g id="v{i}{copy}" class="node value copy v{i} {roles[i]}{zero}">'
         return f'<g id="v{i}" class="node value {roles[i]}{zero}">'
 
-    return _NODE_GROUP.sub(classes, svg)
+    svg = _NODE_GROUP.sub(classes, svg)
+    return _CLUSTER.sub(lambda m: f'<g id="cluster_g{m.group(1)}" class="cluster {groups[int(m.group(1))].kind}">', svg)
+
+
+def _drawing(
+    order: list[Value], groups: list[Group], boxes: list[int], tails: dict[str, str], steps: list[BackwardStep]
+) -> dict[str, Any]:
+    """What the script needs to know of the drawing beyond the ids: the collapsed boxes (the Values each
+    stands for, its output and its parameters with their short names), and the edges that start at a copy
+    of a Value or at a box rather than at the Value's own node."""
+    box_of = [-1] * len(order)
+    entries = []
+    for n, b in enumerate(boxes):
+        g = groups[b]
+        for i in (*g.members, *g.params):
+            box_of[i] = n
+        prefix = g.name + "."
+        short = [order[p].label.removeprefix(prefix) or f"p{k}" for k, p in enumerate(g.params)]
+        entries.append({"id": f"g{b}", "out": list(g.outputs), "params": [list(x) for x in zip(g.params, short)]})
+    moved = {}
+    for step in steps:
+        edge = step.edge_id
+        tail = tails.get(edge)
+        if tail is not None and tail != f"v{step.parent_position}":
+            moved[edge] = tail
+    return {"boxes": entries, "boxOf": box_of if boxes else None, "tails": moved}
 
 
 def _asset(name: str) -> str:
@@ -409,6 +499,18 @@ def _asset(name: str) -> str:
 def _sha256(text: str) -> str:
     """The Content-Security-Policy hash of an inline element's text."""
     return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+
+
+def _extra_keys(svg: str) -> str:
+    """Key entries for what only some drawings have: collapsed boxes, and the frames of layers and neurons."""
+    keys = []
+    if 'class="node box' in svg:
+        keys.append('<span class="key"><i class="sw box"></i>a neuron (or layer) drawn as one box</span>')
+    if 'class="cluster layer' in svg:
+        keys.append('<span class="key"><i class="sw layer"></i>a layer</span>')
+    if 'class="cluster neuron' in svg:
+        keys.append('<span class="key"><i class="sw frame"></i>a neuron\'s ops</span>')
+    return "".join("\n  " + k for k in keys)
 
 
 def _colour_variables() -> str:
@@ -431,5 +533,6 @@ def _assemble(title: str, svg: str, data: dict[str, Any]) -> str:
         style=style,
         svg=svg,
         data=escape_json_for_html(data),
+        keys=_extra_keys(svg),
         script=script,
     )

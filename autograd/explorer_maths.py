@@ -129,8 +129,9 @@ def relation(f: Formula, true_value: float, decimals: int = 4) -> str:
 
     ``result`` is ``true_value`` as the boxes show it.
 
-    >>> relation(formula("a * b", {"a": Bound(None, "0.3132"), "b": Bound(None, "0.2151")}, 4), 0.067349)
-    '0.3132 \u00d7 0.2151 ≈ 0.0673'
+    >>> shown = formula("a * b", {"a": Bound(None, "1.3132"), "b": Bound(None, "2.2151")}, 4)  # 2.90886932
+    >>> relation(shown, 2.90887), relation(shown, 2.908849)  # the truth rounds to the shown result, or not
+    ('1.3132 \u00d7 2.2151 = 2.9089', '1.3132 \u00d7 2.2151 ≈ 2.9088')
     """
     result = format_field(true_value, decimals)
     if f.plain:

@@ -23,7 +23,7 @@ import math
 from decimal import Decimal
 from typing import Any
 
-from autograd.explorer_maths import Formula, half_unit, operand, read, relation
+from autograd.explorer_maths import Formula, Token, half_unit, operand, read, relation
 from autograd.groups import Group
 from autograd.render import format_field
 from autograd.trace import BackwardStep
@@ -184,10 +184,46 @@ def _neuron(
         entry.update(fp=None, fpc=fmt(1.0), delta=fmt(z_grad), tol=_tolerance(read(fmt(h_grad)), fmt(z_grad)))
     entry.update(sum=total, next=1 if from_neurons else 0, grad=fmt(z_grad))
     entry["params"] = [[steps[n].parent_position, n] for n in run if steps[n].parent_position in g.params]
+    forward = _weighted_sum(order, z, g, decimals)
+    if forward is not None:
+        entry["fz"], entry["fzc"] = forward
     # what the textbook line reads: the weights w of Σ w·δ_next, and what f'(z) reads
     weights = {shown[n]["read"][0] for n in into.get(h, []) if from_neurons and shown[n].get("read")}
     entry["read"] = sorted(weights | set(shown[act].get("read", []) if act is not None else ()))
     return entry
+
+
+def _weighted_sum(order: list[Value], z: int, g: Group, decimals: int) -> tuple[list[Token], str] | None:
+    """The forward pass of a neuron's sum, ``z = b + w0·x0 + w1·x1 + ...``, with names and with the numbers
+    shown; None when ``z`` is not such a chain of ``+`` and ``*`` (the way ``nn`` builds it)."""
+    position = {v: i for i, v in enumerate(order)}
+    terms: list[tuple[int, int]] = []  # (weight, input), last first
+    node = order[z]
+    while node.op == "+" and position[node] in g.members:
+        rest, product = node.parents
+        if product.op != "*" or position[product] not in g.members:
+            return None
+        w, x = (position[p] for p in product.parents)
+        if w not in g.params:
+            w, x = x, w
+        terms.append((w, x))
+        node = rest
+    bias = position[node]
+    if bias not in g.params or not terms:
+        return None
+    terms.reverse()
+    symbols: list[Token] = [bias]
+    for w, x in terms:
+        symbols += [" + ", w, " \u00b7 ", x]
+    shown = [format_field(order[bias].data, decimals)]
+    exact = read(shown[0])
+    for w, x in terms:
+        a, b = format_field(order[w].data, decimals), format_field(order[x].data, decimals)
+        shown.append(f"{operand(a)} \u00d7 {operand(b)}")
+        ra, rb = read(a), read(b)
+        exact = None if exact is None or ra is None or rb is None else exact + ra * rb
+    text = " + ".join(shown)
+    return symbols, relation(Formula([], text, exact, False), order[z].data, decimals)
 
 
 def _final(steps: list[BackwardStep], into: dict[int, list[int]], position: int) -> float:

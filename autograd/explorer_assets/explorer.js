@@ -17,15 +17,29 @@
     "sum-what", "note", "practice", "question", "answer", "hint", "reveal", "feedback", "graph", "step-list",
     "names", "key", "step-by", "ops"].forEach((id) => { ui[id.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = byId(id); });
 
-  // The graph's parts, by the ids draw_graph gives them: value node v{i}, op node op{i}, edge op{i} -> v{i} o{i},
-  // edge of argument k into op{i} e{i}_{k}. A record's last two texts are its "data" and "grad" fields.
+  // The graph's parts, by the ids draw_graph gives them: value node v{i} (and its copies v{i}_u{n}, drawn again
+  // near far uses), op node op{i}, edge op{i} -> v{i} o{i}, edge of argument k into op{i} e{i}_{k} (an edge into a
+  // collapsed box g{b} standing for several has the first one's id and all of them as classes). A record's last
+  // two texts are its "data" and "grad" fields. A Value held in a box is drawn by the box alone.
   const valueEls = nodes.map((_, i) => byId("v" + i));
+  const drawings = valueEls.map((el, i) => [el, ...document.querySelectorAll("g.copy.v" + i)].filter(Boolean));
   const opEls = nodes.map((_, i) => byId("op" + i));
   const outEdges = nodes.map((_, i) => byId("o" + i));
-  const stepEdges = steps.map((s) => byId("e" + s.node + "_" + s.arg));
-  const fields = valueEls.map((el) => (el ? Array.from(el.querySelectorAll("text")) : []));
-  const dataTexts = fields.map((t) => (t.length >= 2 ? t[t.length - 2] : null));
-  const gradTexts = fields.map((t) => (t.length >= 1 ? t[t.length - 1] : null));
+  const edgeOf = (id) => byId(id) || document.getElementsByClassName(id)[0] || null;
+  const stepEdges = steps.map((s) => edgeOf("e" + s.node + "_" + s.arg));
+  const fieldsOf = (el) => { const t = el.querySelectorAll("text"); return [t[t.length - 2], t[t.length - 1]]; };
+  const dataTexts = drawings.map((els) => els.map((el) => fieldsOf(el)[0]).filter(Boolean));
+  const gradTexts = drawings.map((els) => els.map((el) => fieldsOf(el)[1]).filter(Boolean));
+  const boxes = data.boxes.map((box) => {
+    const el = byId(box.id);
+    const texts = el ? Array.from(el.querySelectorAll("text")) : [];
+    const starting = (word) => texts.find((t) => t.textContent.startsWith(word)) || null;
+    return Object.assign({ el: el, data: starting("data "), grad: starting("grad "),
+      paramsText: texts.find((t) => /^param grads:|^\d+ params, largest/.test(t.textContent)) || null }, box);
+  });
+  const boxOf = data.boxOf || nodes.map(() => -1);
+  // Where the gradient of a step leaves from: the receiver's copy near the edge, or its box, if not its own node.
+  const tailOf = (n) => { const t = data.tails[stepEdges[n] ? stepEdges[n].id : ""]; return t ? byId(t) : null; };
 
   // Replayed once: the gradient each step's receiver held before it, and when each node is first reached.
   const before = new Array(steps.length);
@@ -44,24 +58,30 @@
       edgesOf[s.node].push(n);
     });
   }
-  const computes = []; // the forward pass: every node made by an op, inputs first
-  nodes.forEach((node, i) => { if (node.f) computes.push(i); });
+  // The forward pass: every node made by an op, inputs first; a collapsed box is computed in one step, at its
+  // output, and everything it holds with it.
+  const boxOut = boxes.map((box) => box.out[box.out.length - 1]);
+  const computes = [];
+  nodes.forEach((node, i) => { if (node.f && (boxOf[i] < 0 || boxOut[boxOf[i]] === i)) computes.push(i); });
   const forwardRank = nodes.map(() => -1);
   computes.forEach((i, r) => { forwardRank[i] = r; });
+  nodes.forEach((node, i) => { if (node.f && boxOf[i] >= 0) forwardRank[i] = forwardRank[boxOut[boxOf[i]]]; });
   const F = computes.length;
+  const neuronAt = new Map(data.neurons.map((neuron) => [neuron.h, neuron])); // a neuron by its output
 
   // What one press of Step shows, a "unit" [first, end, host, neuron]: the steps first..end-1, shown as the
   // edge of step host, or (host -1) as nn neuron number neuron. By edge, or by neuron; steps into constants
   // folded into a neighbour, or not.
   const neurons = data.neurons;
   const everyStep = steps.map((_, n) => [n, n + 1, n, -1]);
-  const canFold = data.units !== null && data.units.length < steps.length;
+  const collapsed = data.boxOf !== null && data.neuronUnits !== null; // boxes drawn: neuron by neuron only
+  const canFold = (collapsed || data.units !== null) && steps.some((s) => s.k);
   const unfold = (list) => list.flatMap((u) => (u[3] >= 0 ? [u] : everyStep.slice(u[0], u[1])));
   function unitList() {
-    const byNeuron = ui.stepBy.value === "neuron" && data.neuronUnits !== null;
+    const byNeuron = collapsed || (ui.stepBy.value === "neuron" && data.neuronUnits !== null);
     const folded = canFold && !ui.showConstants.checked;
     if (byNeuron) return folded ? data.neuronUnits : unfold(data.neuronUnits);
-    return folded ? data.units : everyStep;
+    return folded && data.units !== null ? data.units : everyStep;
   }
   let units = everyStep;
   let withForward = false;
@@ -112,7 +132,7 @@
   // Receiving nodes get a double border: two copies of the box outline, shown only while it receives.
   function ring(el) {
     if (!el || el.explorerRing) return;
-    const base = el.querySelector("polygon");
+    const base = el.querySelector("polygon, path");
     if (!base) return;
     const outer = base.cloneNode(false), inner = base.cloneNode(false);
     outer.setAttribute("class", "ring outer");
@@ -147,8 +167,11 @@
       marks[neuron.z] = "receiver";
     } else if (computing >= 0) {
       for (const e of edgesOf[computing]) marks[steps[e].parent] = "operand";
+      const whole = boxOf[computing] >= 0 && neuronAt.get(computing);
+      if (whole && whole.fz) for (const t of whole.fz) if (typeof t === "number") marks[t] = "operand";
       marks[computing] = "receiver";
     }
+    const computingBox = computing >= 0 ? boxOf[computing] : -1;
     const changed = new Set();
     if (unit && !asking) for (let n = unit[0]; n < unit[1]; n++) changed.add(steps[n].parent);
     const inUnit = (n) => unit !== null && (n === host || (neuron !== null && unit[0] <= n && n < unit[1]));
@@ -156,34 +179,66 @@
     const grads = nodes.map((_, i) => (i === root ? data.one : data.zero));
     for (let n = 0; n < raw; n++) grads[steps[n].parent] = steps[n].grad;
     const showGrads = p >= 0;
+    const reached = (i) => i === root || firstInto[i] < raw;
+    const boxState = boxes.map(() => ({}));
     nodes.forEach((node, i) => {
-      setText(dataTexts[i], "data " + (isComputed(i) ? node.data : "?"));
-      setText(gradTexts[i], "grad " + (showGrads ? grads[i] : "?"));
-      if (gradTexts[i]) gradTexts[i].classList.toggle("changed", changed.has(i));
-      if (dataTexts[i]) dataTexts[i].classList.toggle("changed", i === computing);
-      const reached = i === root || firstInto[i] < raw;
-      const dim = p < 0 ? !isComputed(i) && !marks[i] : !reached && !marks[i] && !forwardPhase;
-      if (marks[i] === "receiver") ring(valueEls[i]);
-      setClasses(valueEls[i], {
-        dim: dim,
-        zero: showGrads && grads[i] === data.zero,
-        sender: marks[i] === "sender",
-        receiver: marks[i] === "receiver",
-        operand: marks[i] === "operand",
-      });
-      if (node.f) {
+      const dim = p < 0 ? !isComputed(i) && !marks[i] : !reached(i) && !marks[i] && !forwardPhase;
+      if (drawings[i].length > 0) {
+        const dataText = "data " + (isComputed(i) ? node.data : "?");
+        const gradText = "grad " + (showGrads ? grads[i] : "?");
+        for (const t of dataTexts[i]) { setText(t, dataText); t.classList.toggle("changed", i === computing); }
+        for (const t of gradTexts[i]) { setText(t, gradText); t.classList.toggle("changed", changed.has(i)); }
+        for (const el of drawings[i]) {
+          if (marks[i] === "receiver") ring(el);
+          setClasses(el, {
+            dim: dim,
+            zero: showGrads && grads[i] === data.zero,
+            sender: marks[i] === "sender",
+            receiver: marks[i] === "receiver",
+            operand: marks[i] === "operand",
+          });
+        }
+      } else if (boxOf[i] >= 0 && marks[i]) { // held in a box: the box shows what happens to it
+        const state = boxState[boxOf[i]];
+        if (marks[i] === "receiver" || !state.mark || (marks[i] === "sender" && state.mark === "operand")) {
+          state.mark = marks[i];
+        }
+      }
+      if (node.f && opEls[i]) {
         const sent = p < 0 ? isComputed(i) : forwardPhase || firstFrom[i] < raw;
         const on = (s && s.node === i) || computing === i || (neuron !== null && edgesOf[i].some(inUnit));
         setClasses(opEls[i], { dim: !sent && !on, current: on });
         setClasses(outEdges[i], { dim: !sent && !on, current: computing === i });
       }
     });
-    stepEdges.forEach((edge, n) => {
-      const node = steps[n].node;
-      const current = inUnit(n) || steps[n].node === computing;
-      const done = p < 0 ? isComputed(node) : forwardPhase || n < raw;
-      setClasses(edge, { dim: !done && !current, current: current });
+    boxes.forEach((box, b) => {
+      const out = box.out[box.out.length - 1];
+      const mark = boxState[b].mark;
+      if (mark === "receiver") ring(box.el);
+      setClasses(box.el, {
+        dim: p < 0 ? !isComputed(out) && !mark : !reached(out) && !mark && !forwardPhase,
+        zero: showGrads && box.out.every((o) => grads[o] === data.zero),
+        sender: mark === "sender",
+        receiver: mark === "receiver",
+        operand: mark === "operand",
+      });
+      if (box.out.length === 1) {
+        setText(box.data, "data " + (isComputed(out) ? nodes[out].data : "?"));
+        setText(box.grad, "grad " + (showGrads ? grads[out] : "?"));
+      }
+      if (box.paramsText) setText(box.paramsText, paramSummary(box, grads, showGrads));
     });
+    const edgeState = new Map(); // an edge drawn for several steps is lit (or done) if any of them is
+    stepEdges.forEach((edge, n) => {
+      if (!edge) return;
+      const node = steps[n].node;
+      const state = edgeState.get(edge) || { done: false, current: false };
+      state.current = state.current || inUnit(n) || node === computing
+        || (computingBox >= 0 && boxOf[node] === computingBox);
+      state.done = state.done || (p < 0 ? isComputed(node) : forwardPhase || n < raw);
+      edgeState.set(edge, state);
+    });
+    edgeState.forEach((state, edge) => setClasses(edge, { dim: !state.done && !state.current, current: state.current }));
 
     describe(p, s, unit, neuron, computing, marks);
     ui.slider.min = String(first());
@@ -199,10 +254,28 @@
     document.body.dataset.neuron = neuron ? neuron.name : "";
     document.body.dataset.asking = asking ? String(p + 1) : "";
     markList();
-    if (s) reveal([valueEls[s.parent], stepEdges[host], opEls[s.node], valueEls[s.node]]);
-    else if (neuron) reveal([valueEls[neuron.z], opEls[neuron.h], valueEls[neuron.h]]);
-    else if (computing >= 0) reveal([valueEls[computing], opEls[computing], ...edgesOf[computing].map((e) => stepEdges[e])]);
-    else reveal([valueEls[p < 0 && F > 0 ? computes[0] : root]]);
+    if (s) reveal([tailOf(host) || shown(s.parent), stepEdges[host], opEls[s.node], shown(s.node)]);
+    else if (neuron) reveal([shown(neuron.z), opEls[neuron.h], shown(neuron.h)]);
+    else if (computing >= 0) reveal([shown(computing), opEls[computing], ...edgesOf[computing].map((e) => stepEdges[e])]);
+    else reveal([shown(p < 0 && F > 0 ? computes[0] : root)]);
+  }
+
+  // The element that shows position i: its own node, else the box that holds it.
+  function shown(i) {
+    if (valueEls[i]) return valueEls[i];
+    return boxOf[i] >= 0 ? boxes[boxOf[i]].el : null;
+  }
+
+  // A box's line of parameter gradients, as draw_graph writes it: each one, or the largest of many.
+  function paramSummary(box, grads, showGrads) {
+    const value = (p) => (showGrads ? grads[p] : "?");
+    if (box.params.length <= 3) return "param grads: " + box.params.map(([p, name]) => name + " " + value(p)).join(", ");
+    if (!showGrads) return box.params.length + " params, largest |grad| ?";
+    let best = box.params[0];
+    for (const entry of box.params) {
+      if (Math.abs(Number(grads[entry[0]])) > Math.abs(Number(grads[best[0]]))) best = entry;
+    }
+    return box.params.length + " params, largest |grad| " + grads[best[0]].replace(/^-/, "") + " (" + best[1] + ")";
   }
 
   // The panel: where we are, the local derivative, local x upstream, old + contribution; then notes.
@@ -228,7 +301,7 @@
       if (asking) {
         note = ["Read f'(z) off ", neuron.h, "'s box and ", d.symbol, " off its gradient."];
       } else {
-        for (const [param, n] of neuron.params) note.push(param, ".grad = " + steps[n].cc + ";  ");
+        for (const [, n] of neuron.params) note.push(steps[n].trace.replace(" += ", " = ") + ";  ");
         note.push("The " + (unit[1] - unit[0]) + " op-level steps it stands for:");
         ops = steps.slice(unit[0], unit[1]).map((step) => step.trace);
         if (p === last()) note.push(" Done: every gradient is complete.");
@@ -255,9 +328,16 @@
       if (p === last()) note.push(" Done: every gradient is complete.");
     } else if (computing >= 0) {
       const k = forwardRank[computing] + 1;
+      const whole = boxOf[computing] >= 0 ? neuronAt.get(computing) : null;
       where = ["Forward " + k + " of " + F + ": compute ", computing];
       localWhat = "value";
       local = forwardLine(computing);
+      if (whole && whole.fz) { // a collapsed neuron: its sum, then its activation
+        where = ["Forward " + k + " of " + F + ": neuron " + whole.name];
+        localWhat = "z";
+        local = [whole.z, " = ", ...whole.fz, " = ", calc(whole.fzc)];
+        if (whole.z !== whole.h) { chainWhat = ["h"]; chain = forwardLine(computing); }
+      }
       note = ["The forward pass computes each node from its inputs, inputs first."];
       if (p === 0) {
         note = ["Forward pass done. The backward pass starts at the output: ", root, ".grad = " + PARTIAL, root,
@@ -546,7 +626,8 @@
   }
   ui.showConstants.addEventListener("change", regroup);
   ui.stepBy.addEventListener("change", regroup);
-  ui.stepBy.closest("label").hidden = data.neuronUnits === null;
+  ui.stepBy.closest("label").hidden = data.neuronUnits === null || collapsed;
+  if (collapsed) ui.stepBy.value = "neuron";
   units = unitList();
   ui.practice.addEventListener("submit", check);
   ui.hint.addEventListener("click", hint);

@@ -105,9 +105,12 @@ class Truth:
         for v in self.order:
             v.grad = 0.0
         self.steps = trace_backward(root)
-        self.names = explorer_names(self.order, {id(p) for p in (params or [])})
-        self.constants = [not v.parents and not v.label and id(v) not in {id(p) for p in (params or [])}
-                          for v in self.order]
+        wanted = {id(p) for p in (params or [])}
+        is_param = {i for i, v in enumerate(self.order) if id(v) in wanted}
+        self.groups = find_groups(self.order)
+        is_param.update(*(g.params for g in self.groups))  # an nn network knows its parameters
+        self.names = explorer_names(self.order, is_param, self.groups)
+        self.constants = [not v.parents and not v.label and i not in is_param for i, v in enumerate(self.order)]
         self.grads = [v.grad for v in self.order]
 
     def neuron_units(self):
@@ -149,6 +152,11 @@ def pages(tmp_path_factory):
         assert main(["--out", str(xor), "--seed", "0", "--sample", sample]) == 0
         loss, model = xor_loss(seed=0, sample=sample)
         out["xor" if sample == "10" else f"xor{sample}"] = (xor, Truth(loss, model.parameters()))
+    loss, model = xor_loss(seed=0, sample="10")
+    out["xor-boxes"] = (
+        save_explorer(loss, folder / "xor-boxes.html", params=model, collapse="neuron"),
+        Truth(loss, model.parameters()),
+    )
     out["leaf"] = (save_explorer(Value(4.0, label="x"), folder / "leaf.html"), Truth(Value(4.0, label="x")))
     return out
 
@@ -188,6 +196,7 @@ class Tab:
         return self.page.evaluate(
             """n => Array.from({length: n}, (_, i) => {
                  const g = document.getElementById("v" + i);
+                 if (g === null) return null;  // held in a collapsed box
                  const t = Array.from(g.querySelectorAll("text")).map(e => e.textContent);
                  return {name: t.slice(0, -2).join(""), data: t[t.length - 2], grad: t[t.length - 1],
                          dim: g.classList.contains("dim"), zero: g.classList.contains("zero")};
@@ -199,7 +208,7 @@ class Tab:
         """Everything one step shows, read in one go: the panel's text and calculations, the names it
         uses, the highlighted nodes, and where the receiving and sending nodes and the edge are on screen."""
         return self.page.evaluate(
-            """() => {
+            r"""() => {
                  const rect = (el) => { if (!el) return null; const r = el.getBoundingClientRect();
                    return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
                  const one = (sel) => document.querySelector(sel);
@@ -214,11 +223,15 @@ class Tab:
                    localText: one("#local").textContent,
                    names: Array.from(document.querySelectorAll("#step .name"))
                      .map(s => [Number(s.dataset.node), s.textContent]),
-                   receiver: Array.from(document.querySelectorAll("#graph g.value.receiver")).map(e => e.id),
-                   sender: Array.from(document.querySelectorAll("#graph g.value.sender")).map(e => e.id),
-                   operands: Array.from(document.querySelectorAll("#graph g.value.operand")).map(e => e.id),
+                   receiver: [...new Set(Array.from(document.querySelectorAll("#graph g.value.receiver"))
+                     .map(e => e.id.replace(/_u\d+$/, "")))],
+                   sender: [...new Set(Array.from(document.querySelectorAll("#graph g.value.sender"))
+                     .map(e => e.id.replace(/_u\d+$/, "")))],
+                   operands: [...new Set(Array.from(document.querySelectorAll("#graph g.value.operand"))
+                     .map(e => e.id.replace(/_u\d+$/, "")))],
                    dimmedOperands: Array.from(document.querySelectorAll("#graph g.value.operand.dim")).length,
-                   receiverRect: rect(one("#graph g.value.receiver")), senderRect: rect(one("#graph g.value.sender")),
+                   receiverRects: Array.from(document.querySelectorAll("#graph g.receiver")).map(rect),
+                   receiverRect: rect(one("#graph g.receiver")), senderRect: rect(one("#graph g.sender")),
                    edgeRect: rect(one("#graph g.edge.current")),
                    graphView: {left: g.left + graph.clientLeft, top: g.top + graph.clientTop,
                                right: g.left + graph.clientLeft + graph.clientWidth,
@@ -308,6 +321,15 @@ def window_view(state: dict) -> dict:
     return {"left": 0, "top": 0, "right": state["window"]["width"], "bottom": state["window"]["height"]}
 
 
+def receiver_on_screen(state: dict) -> dict | None:
+    """The drawing of the receiving node (its own box, a copy of it near the edge, or the box that holds it)
+    that is on screen: inside the graph's visible part and inside the window; None when none is."""
+    for rect in state["receiverRects"]:
+        if inside(rect, state["graphView"]) and inside(rect, window_view(state)):
+            return rect
+    return None
+
+
 def walk_backward(tab: Tab, truth: Truth, *, fold: bool = True) -> int:
     """Step through the whole backward pass and check every step; returns how many steps used ≈."""
     shown = truth.shown_steps(fold)
@@ -344,8 +366,9 @@ def walk_backward(tab: Tab, truth: Truth, *, fold: bool = True) -> int:
         assert all(not boxes[int(o[1:])]["dim"] for o in state["operands"])
         # the receiving node is on screen, and so are the edge and the sender whenever they fit together
         view = state["graphView"]
-        assert inside(state["receiverRect"], view) and inside(state["receiverRect"], window_view(state)), position
-        together = [state[k] for k in ("receiverRect", "senderRect", "edgeRect")]
+        receiver = receiver_on_screen(state)
+        assert receiver is not None, f"step {position}: the receiving node is off screen"
+        together = [receiver, state["senderRect"], state["edgeRect"]]
         width = max(r["right"] for r in together) - min(r["left"] for r in together)
         height = max(r["bottom"] for r in together) - min(r["top"] for r in together)
         if width < view["right"] - view["left"] - 20 and height < view["bottom"] - view["top"] - 20:
@@ -429,14 +452,58 @@ def test_neuron_by_neuron_each_delta_as_the_textbook_writes_it(browser, pages, d
             for node, text in state["names"]:
                 assert boxes[node]["name"] == text
             assert state["dimmedOperands"] == 0
-            assert inside(state["receiverRect"], state["graphView"])
-            assert inside(state["receiverRect"], window_view(state))
+            assert receiver_on_screen(state) is not None
         assert [b["grad"] for b in tab.boxes(n)] == [f"grad {fmt(g)}" for g in truth.grads]
         # the search box jumps to the neuron that completes a weight's gradient
         if device is DESKTOP:
             tab.page.fill("#find", "L0.N1.w0")
             tab.page.press("#find", "Enter")
             assert tab.state()["neuron"] == "L0.N1"
+    finally:
+        tab.close()
+
+
+@pytest.mark.parametrize("device", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_collapsed_neurons_step_neuron_by_neuron_and_update_their_boxes(browser, pages, device):
+    path, truth = pages["xor-boxes"]
+    fmt = lambda x: format_field(x, 4)  # noqa: E731  (the boxes' format)
+    groups = find_groups(truth.order)
+    final = {}
+    tab = Tab(browser, path, device=device)
+    try:
+        assert tab.page.is_hidden("#step-by")  # boxes are drawn: neuron by neuron only
+        units = truth.neuron_units()
+        assert tab.page.text_content("#position") == f"0 / {len(units)}"
+        for position, (name, steps, group) in enumerate(units, 1):
+            tab.press("ArrowRight")
+            state = tab.state()
+            assert state["position"] == position and receiver_on_screen(state) is not None
+            for step in steps:
+                final[step.parent_position] = step.grad_after
+            if name is None:
+                assert state["edge"] == steps[0].edge_id
+                continue
+            assert state["neuron"] == name
+            box = tab.page.eval_on_selector_all("#graph g.box.receiver", "els => els.map(e => e.id)")
+            assert box == [f"g{group.index}"]
+            (h,) = group.outputs
+            act = next(s for s in steps if s.node_position == h)
+            _, slope = check_calc(state["local"])
+            _, total = check_calc(state["chain"])
+            operands, delta = check_calc(state["sum"])
+            assert operands == [slope, total] and delta == fmt(act.contribution)
+            assert len(tab.page.eval_on_selector_all("#ops li", "els => els")) == len(steps)
+            # every box shows its output's gradient and its parameters' gradients as they stand now
+            for g in groups:
+                if f"g{g.index}" not in tab.page.eval_on_selector_all("#graph g.box", "els => els.map(e => e.id)"):
+                    continue
+                texts = tab.page.eval_on_selector_all(f"#g{g.index} text", "els => els.map(e => e.textContent)")
+                (out,) = g.outputs
+                assert f"grad {fmt(final.get(out, 0.0))}" in texts, (g.name, texts)
+                row = next(t for t in texts if t.startswith("param grads:"))
+                for p in g.params:
+                    short = truth.order[p].label.removeprefix(g.name + ".")
+                    assert f"{short} {fmt(final.get(p, 0.0))}" in row, (row, short)
     finally:
         tab.close()
 
@@ -496,7 +563,7 @@ def test_forward_mode_computes_each_node_before_the_backward_pass(browser, pages
             assert boxes[n]["data"] == f"data {result}"
             parents = [format_field(p.data, 4) for p in truth.order[n].parents]
             assert all(p in operands for p in parents if p in state["local"]), state["local"]
-            assert inside(state["receiverRect"], state["graphView"])
+            assert receiver_on_screen(state) is not None
         assert tab.position() == 0 and "backward pass starts" in tab.page.text_content("#note")
         tab.press("ArrowRight")
         assert tab.position() == 1 and tab.state()["edge"] == truth.shown_steps()[0].edge_id
@@ -530,7 +597,7 @@ def test_practice_mode_asks_for_each_gradient(browser, pages):
             old = format_field(step.grad_after - step.contribution, 4)
             by_hand = (Decimal(old) + Decimal(format_field(step.local_grad, 4))
                        * Decimal(format_field(step.upstream, 4)))
-            typed = f"{by_hand:.4f}"
+            typed = format_field(float(by_hand), 4)  # worked out from the shown numbers, written as shown
             if typed != format_field(step.grad_after, 4):
                 state_sum = typed
             tab.page.fill("#answer", typed)

@@ -74,9 +74,9 @@ def test_textbook_forms():
 
 
 def test_equals_only_where_it_holds_as_shown():
-    f = formula("a * b", {"a": Bound(None, "0.3132"), "b": Bound(None, "0.2151")}, 4)  # exactly 0.06736932
-    assert relation(f, 0.06737) == "0.3132 \u00d7 0.2151 = 0.0674"
-    assert relation(f, 0.067349) == "0.3132 \u00d7 0.2151 \u2248 0.0673"  # the truth rounds the other way
+    f = formula("a * b", {"a": Bound(None, "1.3132"), "b": Bound(None, "2.2151")}, 4)  # exactly 2.90886932
+    assert relation(f, 2.90887) == "1.3132 \u00d7 2.2151 = 2.9089"
+    assert relation(f, 2.908849) == "1.3132 \u00d7 2.2151 \u2248 2.9088"  # the truth rounds the other way
     assert holds(Decimal("0.00005"), "0.0001") and holds(Decimal("0.00005"), "0.0000")  # a tie either way
     assert not holds(Decimal("0.0000501"), "0.0000")
     assert not holds(None, "1.0000") and not holds(Decimal(1), "nan")
@@ -94,7 +94,8 @@ def test_page_colours_come_from_the_palette_only():
     used = set(re.findall(r"var\(--([\w-]+)\)", css))
     assert used <= set(CSS_COLOURS), used - set(CSS_COLOURS)
     everything = {*palette.ROLE_FILL.values(), *palette.ROLE_BORDER.values(), palette.OP_FILL, palette.EDGE,
-                  palette.CURRENT, palette.SENDER, palette.RECEIVER}
+                  palette.CURRENT, palette.SENDER, palette.RECEIVER, palette.CLUSTER_BORDER, palette.CLUSTER_FILL,
+                  palette.CLUSTER_TEXT}
     assert set(CSS_COLOURS.values()) <= everything
 
 
@@ -118,12 +119,12 @@ def test_sender_receiver_and_operand_differ_in_colour_blind_sight_and_in_pattern
         return match.group(1)
 
     patterns = {
-        "sender": rule("#graph .value.sender > polygon:first-of-type"),
-        "operand": rule("#graph .value.operand > polygon:first-of-type"),
-        "zero": rule("#graph .value.zero > :is(polygon, polyline)"),
+        "sender": rule("#graph :is(.value, .box).sender > :is(polygon, path):first-of-type"),
+        "operand": rule("#graph :is(.value, .box).operand > :is(polygon, path):first-of-type"),
+        "zero": rule("#graph :is(.value, .box).zero > :is(polygon, polyline, path)"),
     }
     dashes = {k: re.search(r"stroke-dasharray: ([^;]+);", v).group(1) for k, v in patterns.items()}
     assert len(set(dashes.values())) == 3, dashes  # dashed, dotted, finely dashed
     assert "stroke-width: 4px" in patterns["sender"] and "stroke-width" not in patterns["zero"]  # heavy vs thin
-    assert "stroke-width: 8px" in rule("#graph g.value > polygon.ring.outer")  # the receiver's double border
+    assert "stroke-width: 8px" in rule("#graph g.node > :is(polygon, path).ring.outer")  # the receiver's double border
     assert "stroke-width: 4px" in rule("#graph .edge.current > path")  # the step's edge: a thick solid line
