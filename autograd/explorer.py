@@ -15,17 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from autograd import palette
+from autograd.dot import DEFAULT_TIMEOUT, run_dot
 from autograd.explorer_maths import Bound, Formula, Token, bound, formula, half_unit, operand, read, relation
 from autograd.explorer_units import ACTIVATIONS, neurons, units
 from autograd.files import write_file
 from autograd.groups import Group, find_groups
-from autograd.dot import DEFAULT_TIMEOUT, run_dot
 from autograd.render import _param_positions, check_size, draw_graph, format_field
-from autograd.views import COLLAPSE
 from autograd.rules import rule_for
 from autograd.topo import topological_order
 from autograd.trace import BackwardStep, node_names, trace_backward
 from autograd.value import Value
+from autograd.views import COLLAPSE
 
 __all__ = ["save_explorer", "explorer_html", "escape_json_for_html", "explorer_names", "CSS_COLOURS"]
 
