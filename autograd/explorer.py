@@ -481,7 +481,8 @@ def _drawing(
             box_of[i] = n
         prefix = g.name + "."
         short = [order[p].label.removeprefix(prefix) or f"p{k}" for k, p in enumerate(g.params)]
-        entries.append({"id": f"g{b}", "out": list(g.outputs), "params": [list(x) for x in zip(g.params, short)]})
+        params = [[p, name] for p, name in zip(g.params, short, strict=True)]
+        entries.append({"id": f"g{b}", "out": list(g.outputs), "params": params})
     moved = {}
     for step in steps:
         edge = step.edge_id

@@ -2,11 +2,13 @@
 
 Usage::
 
-    python -m benchmarks.explorer_page                  # MLP(2, [16, 16, 1]) on one point, 1,248 edges
-    python -m benchmarks.explorer_page --by edge        # step edge by edge (default: neuron by neuron)
-    python -m benchmarks.explorer_page --steps 200      # time only the first 200 steps
+    python -m benchmarks.explorer_page                     # MLP(2, [16, 16, 1]), neurons drawn as boxes
+    python -m benchmarks.explorer_page --full              # every op drawn, stepped neuron by neuron
+    python -m benchmarks.explorer_page --full --by edge    # every op drawn, stepped edge by edge (1,248 edges)
+    python -m benchmarks.explorer_page --steps 200         # time only the first 200 steps
 
-Writes the page of ``nn.MLP(2, [16, 16, 1])``'s output on one point, opens it
+Writes the page of ``nn.MLP(2, [16, 16, 1])``'s output on one point (by
+default with ``collapse="neuron"``: each neuron one box), opens it
 from disk in headless Chromium (the system's: $GRADTRACE_CHROMIUM or chromium
 on PATH, driven by Playwright, which downloads nothing) at 1280x800, and
 prints: the file's size, the time from navigation to the page being ready
@@ -74,12 +76,15 @@ def network_page(folder: Path, **options: object) -> tuple[Path, float]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.explorer_page", description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=None, help="how many steps to time (default: all)")
-    parser.add_argument("--by", choices=("neuron", "edge"), default="neuron", help="what one step shows")
+    parser.add_argument("--full", action="store_true", help="draw every op, not each neuron as one box")
+    parser.add_argument("--by", choices=("neuron", "edge"), default="neuron", help="what one step shows (--full)")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
-        path, written = network_page(Path(tmp))
+        if args.by == "edge" and not args.full:
+            parser.error("--by edge needs --full: with neurons drawn as boxes the page steps neuron by neuron")
+        path, written = network_page(Path(tmp), collapse=None if args.full else "neuron")
         browser = playwright.chromium.launch(executable_path=find_chromium(), args=LAUNCH_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 800})
@@ -88,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             page.wait_for_selector("body[data-ready]")
             wall = time.perf_counter() - start
             ready = page.evaluate("performance.getEntriesByName('explorer-ready')[0].startTime")
-            if args.by == "neuron":
+            if args.by == "neuron" and args.full:
                 page.select_option("#step-by", "neuron")
             paint = page.evaluate(
                 "(performance.getEntriesByName('first-contentful-paint')[0] || {startTime: NaN}).startTime")
@@ -99,7 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             browser.close()
         size = path.stat().st_size
-    print(f"MLP(2, [16, 16, 1]) on one point, by {args.by}: {last:,} steps shown")
+    drawn = "every op drawn" if args.full else "neurons as boxes"
+    print(f"MLP(2, [16, 16, 1]) on one point, {drawn}, by {args.by}: {last:,} steps shown")
     print(f"  page size            {size / 1024:8.0f} KB   (written in {written:.2f} s)")
     print(f"  ready (first render) {ready:8.0f} ms   first paint {paint:.0f} ms, load to ready {wall * 1000:.0f} ms")
     print(f"  one step             {statistics.median(times):8.1f} ms median, {max(times):.1f} ms at most "
