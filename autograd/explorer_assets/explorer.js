@@ -413,12 +413,14 @@
       width: ui.graph.clientWidth, height: ui.graph.clientHeight,
     };
     const rects = present.map((el) => el.getBoundingClientRect());
-    const pad = 10;
     const span = (lo, hi, keyLo, keyHi, size) => {
-      // the stretch [lo, hi] to show, cut to the view's size around the key element [keyLo, keyHi]
-      if (hi - lo <= size - 2 * pad) return [lo - pad, hi + pad];
-      if (keyLo - lo > hi - keyHi) return [keyHi + pad - size, keyHi + pad]; // the others are before it
-      return [keyLo - pad, keyLo - pad + size];
+      // the stretch [lo, hi] to show, cut to the view's size around the key element [keyLo, keyHi]; with room
+      // around it when there is room, so that what is shown does not hug the edge of the view
+      const pad = Math.max(10, Math.min(60, (size - (hi - lo)) / 4));
+      if (hi - lo <= size - 20) return [lo - pad, hi + pad];
+      const room = Math.max(10, Math.min(80, (size - (keyHi - keyLo)) / 4)); // the key a little off the edge
+      if (keyLo - lo > hi - keyHi) return [keyHi + room - size, keyHi + room]; // the others are before it
+      return [keyLo - room, keyLo - room + size];
     };
     const k = rects[0];
     const [x0, x1] = span(Math.min(...rects.map((r) => r.left)), Math.max(...rects.map((r) => r.right)), k.left, k.right, view.width);

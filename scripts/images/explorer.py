@@ -1,4 +1,4 @@
-"""Write the README's screenshots of the backprop explorer page: docs/images/explorer.png and explorer_phone.png.
+"""Write the README's screenshots of the backprop explorer page: docs/images/explorer*.png.
 
 Usage: python scripts/images/explorer.py [--out DIR]
 
@@ -8,7 +8,9 @@ on PATH; driven by Playwright, which downloads nothing) and takes two pictures:
 at 1280x800 the step where the gradient passes back through the second hidden
 neuron's sigmoid (its local derivative s(1 - s) with the numbers plugged in),
 and at 390x844, as a phone, the step where the output neuron's weight product
-sends it on to that sigmoid (the weight it reads highlighted).
+sends it on to that sigmoid (the weight it reads highlighted). A third picture,
+explorer_neurons.png, shows the page of a 2-16-16-1 network's loss drawn with
+collapse="neuron", at the step of a hidden neuron's delta.
 """
 
 from __future__ import annotations
@@ -24,20 +26,22 @@ HERE = Path(__file__).resolve().parent
 if __name__ == "__main__":  # run as a script, this folder is first on sys.path, and its demos.py hides the package
     sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 
-from autograd import topological_order, trace_backward  # noqa: E402
+from autograd import save_explorer, topological_order, trace_backward  # noqa: E402
 from autograd.files import staged_path  # noqa: E402
 from demos.explore import main as explore  # noqa: E402
 from demos.explore import xor_loss  # noqa: E402
+from nn import MLP, mse_loss  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "images"
 LAUNCH_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
+NEURON_STEP = 6  # the network's page: the loss's three edges, the output neuron, then hidden neurons of L1
 SHOTS = (  # file, browser settings, (the op sending the gradient, the node receiving it)
     ("explorer.png", {"viewport": {"width": 1280, "height": 800}}, ("sigmoid", "add#21")),
     ("explorer_phone.png", {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
-                            "device_scale_factor": 2}, ("*", "sigmoid#22")),
+                            "device_scale_factor": 2}, ("*", "L1.N0.w1")),
 )
 
 
@@ -76,14 +80,21 @@ def main(argv: list[str] | None = None) -> list[Path]:
     with tempfile.TemporaryDirectory() as tmp:
         page_path = Path(tmp) / "explorer.html"
         explore(["--seed", "0", "--sample", "10", "--out", str(page_path)])
+        shots = [(name, device, page_path, position_of(op, receiver)) for name, device, (op, receiver) in SHOTS]
+        model = MLP(2, [16, 16, 1], seed=0)
+        loss = mse_loss(model([0.5, -1.5]), 1.0)
+        loss.label = "loss"
+        network = save_explorer(loss, Path(tmp) / "network.html", params=model, collapse="neuron",
+                                title="MLP(2, [16, 16, 1]), one point: the loss's backward pass, neuron by neuron")
+        shots.append(("explorer_neurons.png", SHOTS[0][1], network, NEURON_STEP))
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=find_chromium(), args=LAUNCH_ARGS)
             try:
-                for name, device, (op, receiver) in SHOTS:
+                for name, device, path, position in shots:
                     context = browser.new_context(**device, reduced_motion="reduce")
                     page = context.new_page()
-                    page.goto(page_path.as_uri())
-                    for _ in range(position_of(op, receiver)):
+                    page.goto(path.as_uri())
+                    for _ in range(position):
                         page.keyboard.press("ArrowRight")
                     with staged_path(args.out / name, who="explorer.py") as staged:  # the old one stays on failure
                         page.screenshot(path=str(staged))

@@ -508,6 +508,39 @@ def test_collapsed_neurons_step_neuron_by_neuron_and_update_their_boxes(browser,
         tab.close()
 
 
+def test_collapsed_forward_pass_computes_each_neuron_in_one_step(browser, pages):
+    path, truth = pages["xor-boxes"]
+    neurons = [g for g in find_groups(truth.order) if g.kind == "neuron"]
+    held = {i for g in neurons for i in g.members}
+    outside = [i for i, v in enumerate(truth.order) if v.parents and i not in held]
+    tab = Tab(browser, path)
+    try:
+        tab.page.check("#with-forward")
+        assert tab.position() == -(len(outside) + len(neurons))
+        seen = []
+        while tab.position() < 0:
+            tab.press("ArrowRight")
+            state = tab.state()
+            assert receiver_on_screen(state) is not None
+            where = tab.page.text_content("#where")
+            if "neuron" in where:
+                name = where.rsplit(" ", 1)[-1]
+                g = next(g for g in neurons if g.name == name)
+                (h,) = g.outputs
+                # z = b + w0 x0 + w1 x1 as shown, then h = sigmoid(z)
+                operands, z = check_calc(state["local"])
+                assert len(operands) == 1 + 2 * (len(g.params) - 1)  # the bias, then each weight and its input
+                assert z == format_field(truth.order[h].parents[0].data, 4)
+                _, out = check_calc(state["chain"])
+                assert out == format_field(truth.order[h].data, 4)
+                texts = tab.page.eval_on_selector_all(f"#g{g.index} text", "els => els.map(e => e.textContent)")
+                assert f"data {out}" in texts
+                seen.append(name)
+        assert seen == [g.name for g in neurons]  # each neuron once, inputs first
+    finally:
+        tab.close()
+
+
 def test_steps_into_constants_can_be_shown(browser, pages):
     path, truth = pages["xor"]
     assert len(truth.shown_steps()) < len(truth.steps)  # the target and the mean's divisor are constants
