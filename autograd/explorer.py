@@ -161,7 +161,7 @@ def explorer_html(
         raise ValueError(f"save_explorer: collapse must be one of {', '.join(map(repr, COLLAPSE))}, got {collapse!r}")
     order = topological_order(root)
     if collapse is None:
-        check_size(len(order), max_nodes)  # before the trace: a GraphTooLargeError comes at once
+        check_size(len(order), max_nodes, "save_explorer")  # before the trace: a GraphTooLargeError comes at once
     groups = find_groups(order)
     is_param = _param_positions(params, order).union(*(g.params for g in groups))  # nn knows its own
     names = explorer_names(order, is_param, groups)

@@ -34,7 +34,7 @@ import os
 import shutil
 import stat
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Union
@@ -122,7 +122,8 @@ def write_files(files: Mapping[PathLike, bytes | str], *, who: str = "write_file
                 _keep_old(current)
         renaming = True  # every temporary file exists from here on; only os.replace removes one
         for current in entries:
-            os.replace(current.temp, current.real)  # type: ignore[arg-type]
+            assert current.temp is not None  # named in the loop above
+            os.replace(current.temp, current.real)
     except BaseException as err:
         if renaming and all(_renamed(e) for e in entries):  # Ctrl-C after the last rename: the set is complete
             _finish(entries, made)
@@ -224,8 +225,9 @@ def _plan(files: Mapping[PathLike, bytes | str], who: str) -> list[_Entry]:
         elif not isinstance(data, bytes):
             raise TypeError(f"{who}: the content of {str(given)!r} must be bytes or str, got {type(data).__name__}")
         if os.fspath(given).endswith(("/", os.sep)):  # Path() would drop the slash and write a file there
-            raise FileWriteError(who, given, "it ends in a slash, so it names a folder; give the path of a file",
-                                 errno.EISDIR)
+            raise FileWriteError(
+                who, given, "it ends in a slash, so it names a folder; give the path of a file", errno.EISDIR
+            )
         path = Path(given)
         if not path.name or path.name in (".", ".."):
             raise _error(who, path, IsADirectoryError(errno.EISDIR, "is a folder"))
@@ -290,13 +292,11 @@ def _write_new(temp: Path, data: bytes, like: Path) -> None:
     """Create ``temp`` (it must not exist), write ``data``, flush it to disk; the mode of ``like`` if it exists."""
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o666)
     try:
-        try:
+        with suppress(FileNotFoundError):  # no old file: the new one keeps its default mode
             os.chmod(temp, stat.S_IMODE(os.stat(like).st_mode))
-        except FileNotFoundError:
-            pass
         view = memoryview(data)
         while view:
-            view = view[os.write(fd, view):]  # a write may be partial (at a size limit): go on, or fail
+            view = view[os.write(fd, view) :]  # a write may be partial (at a size limit): go on, or fail
         os.fsync(fd)
     finally:
         os.close(fd)
@@ -374,19 +374,15 @@ def _finish(entries: list[_Entry], made: list[Path]) -> None:
 
 def _remove(path: Path | None) -> None:
     if path is not None:
-        try:
+        with suppress(OSError):
             os.unlink(path)
-        except OSError:
-            pass
 
 
 def _remove_folders(made: list[Path]) -> None:
     """Remove the folders a failed write created (innermost first), if they are still empty."""
     for folder in reversed(made):
-        try:
+        with suppress(OSError):  # not empty any more: someone else wrote there meanwhile
             os.rmdir(folder)
-        except OSError:
-            pass  # not empty any more: someone else wrote there meanwhile
 
 
 # What went wrong, by error number, in words that say what to do.
@@ -409,7 +405,8 @@ if hasattr(errno, "EDQUOT"):
 
 def _error(who: str, path: Path, err: OSError, left_new: list[str] | None = None) -> FileWriteError:
     """``err`` as a FileWriteError about ``path``, in words."""
-    reason = _REASONS.get(err.errno, err.strerror or str(err))  # type: ignore[arg-type]
+    known = None if err.errno is None else _REASONS.get(err.errno)
+    reason = known or err.strerror or str(err)
     if left_new:
         reason += "; putting back the old files failed too, so these hold the new content: "
         reason += ", ".join(left_new)

@@ -41,7 +41,7 @@ class _AskContext(_GradMode):
     __slots__ = ()
     # Read as _recording.get(_mode), all in C: the context's value, or _mode
     # itself (a true object) where recording was never switched.
-    enabled = property(_recording.get)  # type: ignore[assignment]
+    enabled = property(_recording.get)
 
 
 _mode = _GradMode()
@@ -97,14 +97,15 @@ def is_grad_enabled() -> bool:
 class _SetGradMode(ContextDecorator):
     """Set recording on or off in the running context inside the block; restore the previous state on exit."""
 
-    def __init__(self, enabled: bool) -> None:
-        self._enabled = enabled
+    _enabled: bool  # recording inside the block: each subclass says which
+
+    def __init__(self) -> None:
         self._tokens: list[Token[Any]] = []
 
     def _recreate_cm(self) -> _SetGradMode:
         # As a decorator, each call gets its own block: calls in several threads
         # (or nested ones) then never pop each other's saved state.
-        return type(self)()  # type: ignore[call-arg]
+        return type(self)()
 
     def __enter__(self) -> None:
         before = _recording.get(True)
@@ -153,11 +154,10 @@ class no_grad(_SetGradMode):  # noqa: N801  (lower case, as in PyTorch)
     (4.0, ())
     """
 
-    def __init__(self) -> None:
-        super().__init__(False)
+    _enabled = False
 
 
-class enable_grad(_SetGradMode):  # noqa: N801
+class enable_grad(_SetGradMode):  # noqa: N801  (lower case, as in PyTorch)
     """Context manager (and decorator) that turns recording back on inside ``no_grad()``, for this thread or task.
 
     >>> from autograd import Value, enable_grad, no_grad
@@ -169,5 +169,4 @@ class enable_grad(_SetGradMode):  # noqa: N801
     True
     """
 
-    def __init__(self) -> None:
-        super().__init__(True)
+    _enabled = True

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import inspect
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 from autograd.grad_mode import enable_grad, no_grad
 from autograd.topo import topological_order
@@ -161,19 +161,24 @@ def _analytic_grad(f: Callable[[], Value | float], params: list[Value]) -> list[
     grads = {out: 1.0}
     for node in reversed(topological_order(out)):
         upstream = grads.get(node, 0.0)
-        for parent, local in zip(node.parents, node.local_grads):
+        for parent, local in zip(node.parents, node.local_grads, strict=True):
             grads[parent] = grads.get(parent, 0.0) + local * upstream
     return [grads.get(p, 0.0) for p in params]
 
 
 def _table(mismatches: Sequence[Mismatch]) -> str:
     rows = [("index", "label", "analytic", "numeric", "difference")]
-    rows += [(str(m.index), m.label or "-", f"{m.analytic:.6g}", f"{m.numeric:.6g}", f"{m.difference:.3g}") for m in mismatches]
+    rows += [
+        (str(m.index), m.label or "-", f"{m.analytic:.6g}", f"{m.numeric:.6g}", f"{m.difference:.3g}")
+        for m in mismatches
+    ]
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
-    return "\n".join(
-        "  " + "  ".join(cell.ljust(w) if i == 1 else cell.rjust(w) for i, (cell, w) in enumerate(zip(r, widths)))
-        for r in rows
-    )
+
+    def line(row: tuple[str, ...]) -> str:  # the label column left-aligned, the numbers right-aligned
+        cells = [c.ljust(w) if i == 1 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))]
+        return "  " + "  ".join(cells)
+
+    return "\n".join(line(r) for r in rows)
 
 
 def gradcheck(
@@ -206,7 +211,7 @@ def gradcheck(
     numeric = numerical_grad(f, params, eps=eps, method="central")
     mismatches = [
         Mismatch(i, p.label, a, n)
-        for i, (p, a, n) in enumerate(zip(params, analytic, numeric))
+        for i, (p, a, n) in enumerate(zip(params, analytic, numeric, strict=True))
         if not abs(a - n) <= atol + rtol * abs(n)  # "not <=" also catches nan
     ]
     if not mismatches:

@@ -612,15 +612,17 @@ def _checked_decimals(decimals: object) -> int:
     return decimals
 
 
-def _check_limit(max_nodes: object) -> None:
+def _check_limit(max_nodes: object, who: str = "draw_graph") -> None:
     if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1):
-        raise ValueError(f"draw_graph: max_nodes must be a positive int or None, got {max_nodes!r}")
+        raise ValueError(f"{who}: max_nodes must be a positive int or None, got {max_nodes!r}")
 
 
-def check_size(count: int, max_nodes: int | None, *, what: str = "Values", hint: str = "") -> None:
+def check_size(
+    count: int, max_nodes: int | None, who: str = "draw_graph", *, what: str = "Values", hint: str = ""
+) -> None:
     """Raise :class:`GraphTooLargeError` when a drawing of ``count`` Values is over ``max_nodes`` (None: no limit).
 
-    ``hint`` is added to the advice (", or ..."); ``what`` names what was counted.
+    Messages name ``who``; ``hint`` is added to the advice (", or ..."); ``what`` names what was counted.
 
     >>> check_size(3, 5)
     >>> check_size(800, 500)  # doctest: +ELLIPSIS
@@ -628,10 +630,10 @@ def check_size(count: int, max_nodes: int | None, *, what: str = "Values", hint:
     ...
     autograd.render.GraphTooLargeError: draw_graph: the graph has 800 Values, more than max_nodes=500; ...
     """
-    _check_limit(max_nodes)
+    _check_limit(max_nodes, who)
     if max_nodes is not None and count > max_nodes:
         raise GraphTooLargeError(
-            f"draw_graph: the graph has {count} {what}, more than max_nodes={max_nodes}; "
+            f"{who}: the graph has {count} {what}, more than max_nodes={max_nodes}; "
             f"`dot` may take minutes on it. Draw a smaller part of the computation, pass max_nodes={count} "
             f"(or max_nodes=None) to draw it anyway{hint}."
         )

@@ -42,8 +42,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, cast
 
 from autograd.grad_mode import enable_grad, no_grad
 from autograd.rules import NAMESPACE, Rule, evaluate, numpy_namespace, rule_for
@@ -97,9 +97,9 @@ class BatchedGradient(NamedTuple):
     """A batched replay: ``value`` (B,) or (B, outputs); ``inputs`` (B, inputs) or ``None``;
     ``params`` (P,), each summed over the batch (weighted by ``output_grads``)."""
 
-    value: Any
-    inputs: Any
-    params: Any
+    value: Array
+    inputs: Array | None
+    params: Array
 
 
 # ------------------------------------------------------------------ recording
@@ -297,6 +297,12 @@ class _Plan:
         self.ops = [i for i in range(n) if live[i] and graph.kinds[i] == _OP]
         self.text = [f"v{i}" if live[i] else _literal(graph.data[i]) for i in range(n)]
 
+    def rule_of(self, i: int) -> tuple[Rule, dict[str, float]]:
+        """The rule and constants of node ``i``, a live op: ``__init__`` found one for each (or raised)."""
+        found = self.rules[i]
+        assert found is not None, f"node {i} is not a live op"
+        return found
+
     def source(self, gradient: bool, numpy: bool, input_grads: bool) -> str:
         """The replay function ``replay(x, p[, s])``: x the inputs, p the parameters, s the output gradients.
 
@@ -309,7 +315,7 @@ class _Plan:
         array over the batch, and a gradient that flows from such a node into one
         the whole batch shares (a parameter) is summed over the batch on the way.
         """
-        graph, rules, want, batched = self.graph, self.rules, self.want, self.batched
+        graph, rule_of, want, batched = self.graph, self.rule_of, self.want, self.batched
         lines = [f"def replay(x, p{', s' if gradient else ''}):"]
         emit = lines.append
         if self.input_node:
@@ -321,7 +327,7 @@ class _Plan:
         code = list(self.text)  # how each node is written where it is read
         depth = [0] * len(code)
         for i in self.ops:  # forward
-            rule, constants = rules[i]  # type: ignore[misc]
+            rule, constants = rule_of(i)
             ps = graph.parents[i]
             names = self._operands(i, code)
             array = numpy and batched[i]
@@ -361,7 +367,7 @@ class _Plan:
             if not want[i] or i not in terms:
                 continue
             upstream = total(i)
-            rule, _ = rules[i]  # type: ignore[misc]
+            rule, _ = rule_of(i)
             ps = graph.parents[i]
             names = self._operands(i, code)
             array = numpy and batched[i]
@@ -382,7 +388,7 @@ class _Plan:
         named = [False] * len(graph.kinds)
         reads = [0] * len(graph.kinds)
         for i in self.ops:
-            rule = self.rules[i][0]  # type: ignore[index]
+            rule = self.rule_of(i)[0]
             ps = graph.parents[i]
             for j in ps:
                 reads[j] += 1
@@ -405,7 +411,7 @@ class _Plan:
 
     def _operands(self, i: int, code: list[str]) -> dict[str, str]:
         """The code for ``a``, ``b``, ``c`` and ``y`` in op node ``i``'s rule."""
-        rule, constants = self.rules[i]  # type: ignore[misc]
+        rule, constants = self.rule_of(i)
         ps = self.graph.parents[i]
         names = {"a": code[ps[0]], "y": f"v{i}"}
         if rule.arity == 2:
@@ -416,7 +422,7 @@ class _Plan:
 
     def _contribution(self, i: int, k: int, names: dict[str, str], upstream: str, array: bool, summed: bool) -> str:
         """What node ``i`` adds to its ``k``-th input's gradient: local derivative times ``upstream``."""
-        exact = self.rules[i][0].grads[k]  # type: ignore[index]
+        exact = self.rule_of(i)[0].grads[k]
         if exact == "1.0":  # 1.0 * g is g, bit for bit
             return f"{upstream}.sum()" if summed else upstream
         if exact == "-1.0":
@@ -464,7 +470,8 @@ def _compile(source: str, namespace: dict[str, Any]) -> Callable[..., Any]:
     """The function ``replay`` defined by ``source``, compiled once."""
     scope: dict[str, Any] = {"_DomainError": _DomainError, **namespace}
     exec(compile(source, "<tape>", "exec"), scope)  # our own generated code
-    return scope["replay"]  # type: ignore[no-any-return]
+    replay: Callable[..., Any] = scope["replay"]
+    return replay
 
 
 # The engine's own op for each rule: a failed replay is redone with Values, so the
@@ -497,7 +504,7 @@ def _floats(values: object, count: int | None, what: str, who: str) -> list[floa
     if isinstance(values, (str, bytes)):
         raise TypeError(f"{who}: {what} must be a list of numbers, got {values!r}")
     try:
-        xs = list(map(float, values))  # type: ignore[call-overload]
+        xs = list(map(float, cast("Iterable[Any]", values)))  # anything else raises TypeError here
     except (TypeError, ValueError):
         raise TypeError(f"{who}: {what} must be a list of numbers, got {values!r}") from None
     if count is not None and len(xs) != count:
@@ -674,7 +681,8 @@ class Tape:
             out = self._forward(xs, pd)
         except _REPLAY_ERRORS as err:
             self._diagnose(xs, pd, who, err)
-        return out[0] if self._graph.single else out  # type: ignore[no-any-return]
+        outputs: Outputs = out[0] if self._graph.single else out
+        return outputs
 
     def _replay(self, xs: list[float], pd: list[float], seeds: list[float], who: str) -> Gradient:
         try:
@@ -696,7 +704,7 @@ class Tape:
                 elif not plan.live[i]:
                     v = Value(graph.data[i], label=graph.labels[i])
                 else:
-                    rule, constants = plan.rules[i]  # type: ignore[misc]
+                    rule, constants = plan.rule_of(i)
                     try:
                         v = _ENGINE_OPS[rule.op](*(values[j] for j in graph.parents[i]), **constants)
                     except _REPLAY_ERRORS as engine_error:
@@ -862,7 +870,8 @@ class BatchedTape:
                 out = self._forward(np.ascontiguousarray(table.T), pd)
         except _REPLAY_ERRORS:  # some row needs the plain path's error, or its inf and nan: row by row
             rows_out = [self.tape._replay_forward(row, pd, f"{who} (row {r})") for r, row in enumerate(table.tolist())]
-            return np.array(rows_out, dtype=float)  # type: ignore[no-any-return]
+            by_rows: Array = np.array(rows_out, dtype=float)
+            return by_rows
         return self._columns(out, len(table), self.tape._graph.single)
 
     def gradient(self, rows: Any, output_grads: Any = None) -> BatchedGradient:
@@ -904,7 +913,7 @@ class BatchedTape:
         result = self.gradient(rows, output_grads)
         for p, g in zip(self.tape.params, result.params.tolist(), strict=True):
             p.grad += g
-        return result.value  # type: ignore[no-any-return]
+        return result.value
 
     # ---------------------------------------------------------------- inside
     def _table(self, rows: Any, who: str) -> Array:
@@ -912,7 +921,7 @@ class BatchedTape:
         np = self._np
         n = self.tape.n_inputs
         try:
-            table = np.asarray(rows, dtype=float)
+            table: Array = np.asarray(rows, dtype=float)
         except (TypeError, ValueError):
             raise TypeError(f"{who}: rows must be an array of numbers of shape (batch, {n}), got {rows!r}") from None
         if table.ndim != 2 or table.shape[1] != n or table.shape[0] == 0:
@@ -920,7 +929,7 @@ class BatchedTape:
         if not np.isfinite(table).all():
             r, k = (int(i) for i in np.argwhere(~np.isfinite(table))[0])
             raise TapeError(f"{who}: rows[{r}, {k}] is {float(table[r, k])!r}; a tape replays finite numbers only")
-        return table  # type: ignore[no-any-return]
+        return table
 
     def _seeds(self, output_grads: Any, rows: int, who: str) -> Array:
         np = self._np
@@ -928,9 +937,10 @@ class BatchedTape:
         if output_grads is None:
             if n != 1:
                 raise TapeError(f"{who}: the tape has {n} outputs; give output_grads of shape (batch, {n})")
-            return np.ones((rows, 1))  # type: ignore[no-any-return]
+            ones: Array = np.ones((rows, 1))
+            return ones
         try:
-            seeds = np.asarray(output_grads, dtype=float)
+            seeds: Array = np.asarray(output_grads, dtype=float)
         except (TypeError, ValueError):
             raise TypeError(f"{who}: output_grads must be an array of numbers, got {output_grads!r}") from None
         if seeds.ndim == 1 and n == 1:
@@ -939,7 +949,7 @@ class BatchedTape:
             raise TapeError(f"{who}: output_grads must have shape ({rows}, {n}) (or ({rows},)); got {seeds.shape}")
         if not np.isfinite(seeds).all():
             raise TapeError(f"{who}: output_grads has a value that is not finite")
-        return seeds  # type: ignore[no-any-return]
+        return seeds
 
     def _columns(self, columns: list[Any], rows: int, single: bool) -> Array:
         """One array per output (or input) -> shape (rows, n); an entry shared by all rows is repeated."""

@@ -17,7 +17,8 @@ import hashlib
 import inspect
 import math
 import sys
-from typing import Any, Callable, Iterable, NamedTuple, Sequence, Union
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, NamedTuple, Union
 
 try:
     from hypothesis import given
@@ -179,7 +180,7 @@ def assert_grads_match(
         analytic = [leaf.grad for leaf in leaves]
         sensitivity = math.fsum(abs(node.data * node.grad) for node in nodes if math.isfinite(node.data * node.grad))
     finally:
-        for node, grad in zip(nodes, saved):
+        for node, grad in zip(nodes, saved, strict=True):
             node.grad = grad
 
     def value_at(p: list[float]) -> float:
@@ -187,7 +188,7 @@ def assert_grads_match(
             return _output(build, p, who).data
 
     problems = []
-    for i, (x, a) in enumerate(zip(point, analytic)):
+    for i, (x, a) in enumerate(zip(point, analytic, strict=True)):
         numeric, spread, h = _central(value_at, point, i, step)
         tolerance = atol + rtol * max(abs(a), abs(numeric)) + spread + _ROUNDING * _EPS * sensitivity / h
         if abs(a - numeric) <= tolerance or (math.isinf(a) and a == numeric):
@@ -281,7 +282,7 @@ def _domains(domain: object, arity: int, who: str) -> list[st.SearchStrategy[flo
     return [_domain_strategy(domain, who)] * arity
 
 
-class _NotAValue(TypeError):
+class _NotAValueError(TypeError):
     """check_op's op returned something other than a Value: the caller's mistake, not a failed property."""
 
 
@@ -351,7 +352,7 @@ def check_op(
     def build(values: list[Value]) -> Value:
         out = op(*values)
         if not isinstance(out, Value):
-            raise _NotAValue(f"{who}({name}): op must return a Value, got {out!r} of type {type(out).__name__}")
+            raise _NotAValueError(f"{who}({name}): op must return a Value, got {out!r} of type {type(out).__name__}")
         return out
 
     def gradients_match(xs: tuple[float, ...]) -> None:
@@ -359,15 +360,16 @@ def check_op(
 
     # Tell hypothesis's example database this op's property apart from another op's
     # (hypothesis reads this attribute as it does for pytest's parametrised tests).
-    gradients_match._hypothesis_internal_add_digest = _digest(op, arity, domain)  # type: ignore[attr-defined]
+    gradients_match._hypothesis_internal_add_digest = _digest(op, arity, domain)  # type: ignore[attr-defined]  # hypothesis's own
     test = given(st.tuples(*strategies))(gradients_match)
     # No deadline unless asked for: a slow op is not a wrong one, and a busy machine is not a failure.
-    test = hypothesis_settings(**{"deadline": None, **settings})(test)  # type: ignore[arg-type]
+    options: dict[str, Any] = {"deadline": None, **settings}
+    test = hypothesis_settings(**options)(test)
     try:
         test()
     except HypothesisException:
         raise  # a health check or a bad setting: hypothesis's own message says what to do
-    except _NotAValue as error:
+    except _NotAValueError as error:
         raise TypeError(str(error)) from None
     except Exception as error:  # hypothesis has shrunk the failure; say so in one message
         detail = "\n".join(_messages(error))
@@ -418,7 +420,7 @@ _EXPONENTS = (2.0, 3.0, -1.0, -2.0, 0.5, 1.5, -0.5)  # of v ** c: integers allow
 _BASES = (0.5, 2.0, math.e, 3.0)  # of c ** v: positive
 _BOUND = 1e3  # no node's value grows past this, so finite differences stay precise
 
-Step = tuple[str, tuple[Union[int, float], ...]]  # (op, operands): an int is a node, a float a constant
+Step = tuple[str, tuple[int | float, ...]]  # (op, operands): an int is a node, a float a constant
 
 
 class Expression:
@@ -566,8 +568,9 @@ def _draw_expression(
                 if op == "**":
                     args[side] = draw(st.sampled_from(_BASES if side == 0 else _EXPONENTS))
                 else:
-                    args[side] = draw(constants)  # type: ignore[arg-type]
-                    if op == "/" and side == 1 and not abs(args[1]) >= max(margin, 0.25):  # type: ignore[arg-type]
+                    assert constants is not None  # without constants, every form is "nodes"
+                    constant = args[side] = draw(constants)
+                    if op == "/" and side == 1 and not abs(constant) >= max(margin, 0.25):
                         continue
         for role, a in enumerate(args):
             if a is not None:
@@ -577,10 +580,11 @@ def _draw_expression(
             if not fits:
                 break
             args[role] = draw(st.sampled_from(fits))
-        else:
-            result = _result(op, [a if isinstance(a, float) else values[a] for a in args], len(lanes))  # type: ignore[index]
+        else:  # every argument chosen
+            chosen = tuple(a for a in args if a is not None)
+            result = _result(op, [a if isinstance(a, float) else values[a] for a in chosen], len(lanes))
             if result is not None:
-                steps.append((op, tuple(args)))  # type: ignore[arg-type]
+                steps.append((op, chosen))
                 values.append(result)
     # Every node should reach the result: add up the ones no later step reads.
     used = {a for _, args in steps for a in args if type(a) is int}

@@ -118,18 +118,27 @@ def trace_backward(root: Value) -> list[BackwardStep]:
         for i in range(len(order) - 1, -1, -1):
             node = order[i]
             upstream = this_pass[i]  # complete: every consumer of node is newer and came first
-            for k, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
+            for k, (parent, local) in enumerate(zip(node.parents, node.local_grads, strict=True)):
                 j = position[parent]
                 contribution = local * upstream
                 this_pass[j] += contribution
                 steps.append(
                     BackwardStep(
-                        node, parent, k, local, upstream, contribution,
-                        this_pass[j] + earlier[j], i, j, names[i], names[j],
+                        node,
+                        parent,
+                        k,
+                        local,
+                        upstream,
+                        contribution,
+                        this_pass[j] + earlier[j],
+                        i,
+                        j,
+                        names[i],
+                        names[j],
                     )
                 )
         # Only now is any .grad written, one store per node: interrupted here,
         # each node has its old gradient or its new one, and nothing else.
-        for v, new, old in zip(order, this_pass, earlier):
+        for v, new, old in zip(order, this_pass, earlier, strict=True):
             v.grad = new + old
     return steps

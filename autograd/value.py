@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import enum
 import itertools
 import math
 import threading
+from collections.abc import Iterable, Sequence
 from numbers import Real
-from typing import Any, Sequence, Union
+from typing import Any, Final, TypeVar
 
 from autograd.grad_mode import _mode
 from autograd.topo import by_creation, topological_order
 
 __all__ = ["Value", "Number"]
 
-Number = Union[int, float]
+Number = int | float
+_T = TypeVar("_T")
 
 
 def _describe(v: Value) -> str:
@@ -24,7 +27,7 @@ def _describe(v: Value) -> str:
 def _as_float(x: object, what: str) -> float:
     """``x`` as a float, or a ``TypeError`` that says what was given and what was expected."""
     if type(x) is float:
-        return x  # type: ignore[return-value]
+        return x
     if isinstance(x, Real) and not isinstance(x, bool):
         try:
             return float(x)
@@ -70,24 +73,32 @@ class Value:
     exponent, ``exp`` of a finite value above 709.78 (its result would be inf).
     """
 
-    # The edges live in the node itself, not in tuples, so a node is one object
-    # for the garbage collector to track (three would make it work three times
-    # as hard). _p0, _p1: the parents, _d0, _d1: d(self)/d(parent); a leaf has
-    # _p0 None, a unary op _p1 None, an op with more inputs _p1 _MANY and tuples
-    # in _p0, _d0. _seq: creation number of a node made by an op (its parents
-    # have smaller ones), _LEAF for leaves. _pass_grad: backward()'s scratch,
-    # the gradient of the pass under way; None outside a pass.
-    # _group: set only on the output of a named group (see groups.py); ops
-    # never set it, so it costs nothing when a node is made: read it with
-    # getattr(v, "_group", None).
-    __slots__ = ("data", "grad", "label", "op", "_p0", "_p1", "_d0", "_d1", "_seq", "_pass_grad", "_group")
+    # A node's edges live in its own slots, not in tuples, so a node is one object
+    # for the garbage collector to track (three would make it work three times as
+    # hard). Four slots hold the parents (_p) and d(self)/d(parent) (_d):
+    #
+    #   node      _p0                   _p1           _d0                       _d1
+    #   leaf      None                  None          0.0                       0.0
+    #   unary     the input             None          d self / d input          0.0
+    #   binary    the first input       the second    d self / d first          d self / d second
+    #   many      tuple of the inputs   _MANY         tuple: d self / d each    0.0
+    #
+    # "many" is a from_op with three or more inputs; under no_grad() every node is
+    # a leaf. _edges() decodes the table for every reader but the two hot loops,
+    # backward() and _prepare_backward(), which decode it inline.
+    # _seq: creation number of a node made by an op (its parents have smaller
+    # ones), _LEAF for leaves. _pass_grad: backward()'s scratch, the gradient of
+    # the pass under way; None outside a pass. _group: set only on the output of
+    # a named group (see groups.py); ops never set it, so it costs nothing when a
+    # node is made: read it with getattr(v, "_group", None).
+    __slots__ = ("data", "grad", "label", "op", "_p0", "_p1", "_d0", "_d1", "_seq", "_pass_grad", "_group")  # noqa: RUF023  (reading order: public fields first)
 
     data: float
     grad: float
     label: str
     op: str
     _p0: Value | tuple[Value, ...] | None
-    _p1: Value | object | None
+    _p1: Value | _Many | None
     _d0: float | tuple[float, ...]
     _d1: float
     _seq: int
@@ -107,9 +118,8 @@ class Value:
         self._pass_grad = None
 
     # ------------------------------------------------------------------ graph
-    @classmethod
+    @staticmethod
     def from_op(
-        cls,
         data: float,
         parents: tuple[Value, ...],
         local_grads: tuple[float, ...],
@@ -132,14 +142,24 @@ class Value:
         (0.6931, 0.5)
 
         Inside ``no_grad()`` the node keeps no parents.
+
+        The node is a plain ``Value``, as the result of every built-in op is,
+        even when ``from_op`` is called on a subclass: a node's class never
+        depends on its inputs' classes (finding it would cost every op a
+        lookup, and ``A(1) + B(2)`` would have no obvious answer). Instances of
+        a subclass are the leaves its constructor makes.
+
+        >>> class Named(Value): ...
+        >>> type(Named(2.0) * Named(3.0)).__name__, type(Named.from_op(1.0, (), (), "one")).__name__
+        ('Value', 'Value')
         """
         parents, local_grads = _checked_edges(parents, local_grads, op)
         data = data if type(data) is float else _as_float(data, f"Value.from_op({op!r}) data")
         if len(parents) == 1:
-            return _unary(cls, data, parents[0], local_grads[0], op)
+            return _unary(data, parents[0], local_grads[0], op)
         if len(parents) == 2:
-            return _binary(cls, data, parents[0], parents[1], local_grads[0], local_grads[1], op)
-        out = _unary(cls, data, None, 0.0, op)  # a leaf, unless recording with 3+ parents
+            return _binary(data, parents[0], parents[1], local_grads[0], local_grads[1], op)
+        out = _unary(data, None, 0.0, op)  # a leaf, unless recording with 3+ parents
         if parents and _mode.enabled:
             out._p0 = parents
             out._p1 = _MANY
@@ -150,18 +170,12 @@ class Value:
     @property
     def parents(self) -> tuple[Value, ...]:
         """The Values this node's op read, in argument order; ``()`` for a leaf."""
-        b = self._p1
-        if b is None:
-            return () if self._p0 is None else (self._p0,)  # type: ignore[return-value]
-        return self._p0 if b is _MANY else (self._p0, b)  # type: ignore[return-value]
+        return _edges(self)[0]
 
     @property
     def local_grads(self) -> tuple[float, ...]:
         """d(self)/d(parent) for each parent, as computed in the forward pass."""
-        b = self._p1
-        if b is None:
-            return () if self._p0 is None else (self._d0,)  # type: ignore[return-value]
-        return self._d0 if b is _MANY else (self._d0, self._d1)  # type: ignore[return-value]
+        return _edges(self)[1]
 
     def backward(self) -> None:
         """Add d(self)/d(node) to ``.grad`` of every node ``self`` depends on.
@@ -190,14 +204,18 @@ class Value:
                     upstream = node._pass_grad
                     node._pass_grad = None
                     node.grad += upstream
-                    b = node._p1  # the chain rule, parent by parent in argument order:
-                    if b is None:
-                        node._p0._pass_grad += node._d0 * upstream
-                    elif b is not _MANY:
-                        node._p0._pass_grad += node._d0 * upstream
+                    # The chain rule, parent by parent in argument order. The slots
+                    # are decoded here, not by _edges(), which would make backward()
+                    # about twice as slow: each branch is a row of the table in Value
+                    # (mypy cannot tie _p0 and _d0 to _p1, hence the ignores).
+                    b = node._p1
+                    if b is None:  # unary
+                        node._p0._pass_grad += node._d0 * upstream  # type: ignore[union-attr]  # a Value
+                    elif b is not _MANY:  # binary
+                        node._p0._pass_grad += node._d0 * upstream  # type: ignore[union-attr]  # a Value
                         b._pass_grad += node._d1 * upstream
-                    else:
-                        for parent, local in zip(node._p0, node._d0):
+                    else:  # many: two tuples of one length (zip(strict=True) would cost 0.14 us a node)
+                        for parent, local in zip(node._p0, node._d0):  # type: ignore[arg-type]  # noqa: B905  (hot loop)
                             parent._pass_grad += local * upstream
                 # 3. Leaves pass nothing on.
                 for leaf in leaves:
@@ -219,23 +237,23 @@ class Value:
         if not isinstance(other, Value):
             other = _constant(other, "+", self)
         # d(a + b) = 1, 1
-        return _binary(Value, self.data + other.data, self, other, 1.0, 1.0, "+")
+        return _binary(self.data + other.data, self, other, 1.0, 1.0, "+")
 
     def __mul__(self, other: Value | Number) -> Value:
         if not isinstance(other, Value):
             other = _constant(other, "*", self)
         # d(a * b) = b, a
-        return _binary(Value, self.data * other.data, self, other, other.data, self.data, "*")
+        return _binary(self.data * other.data, self, other, other.data, self.data, "*")
 
     def __sub__(self, other: Value | Number) -> Value:
         if not isinstance(other, Value):
             other = _constant(other, "-", self)
         # d(a - b) = 1, -1
-        return _binary(Value, self.data - other.data, self, other, 1.0, -1.0, "-")
+        return _binary(self.data - other.data, self, other, 1.0, -1.0, "-")
 
     def __neg__(self) -> Value:
         # d(-a) = -1
-        return _unary(Value, -self.data, self, -1.0, "neg")
+        return _unary(-self.data, self, -1.0, "neg")
 
     def __truediv__(self, other: Value | Number) -> Value:
         if not isinstance(other, Value):
@@ -245,7 +263,7 @@ class Value:
             raise ZeroDivisionError(f"/: division by zero: {_describe(self)} / {_describe(other)}")
         q = self.data / b
         # d(a / b) = 1/b, -a/b^2 = -q/b
-        return _binary(Value, q, self, other, 1.0 / b, -q / b, "/")
+        return _binary(q, self, other, 1.0 / b, -q / b, "/")
 
     def __pow__(self, exponent: Value | Number) -> Value:
         if isinstance(exponent, Value):
@@ -253,7 +271,7 @@ class Value:
         c = _as_float(exponent, f"** (exponent of {_describe(self)})")
         op = f"**{exponent!r}" if isinstance(exponent, int) else f"**{c!r}"  # exact: rules.rule_for reads c back
         y, local = _power_and_slope(self, c, op, repr(c))  # d(a^c) = c * a^(c-1)
-        return _unary(Value, y, self, local, op)
+        return _unary(y, self, local, op)
 
     def exp(self) -> Value:
         """e ** self."""
@@ -264,7 +282,7 @@ class Value:
                 f"exp: exp({_describe(self)}) overflows a float (largest input is about 709.78)"
             ) from None
         # d exp = exp
-        return _unary(Value, y, self, y, "exp")
+        return _unary(y, self, y, "exp")
 
     def log(self) -> Value:
         """Natural logarithm; the value must be > 0."""
@@ -272,13 +290,13 @@ class Value:
         if a <= 0.0:  # nan passes: log(nan) is nan
             raise ValueError(f"log: needs a value > 0, got {_describe(self)}")
         # d log(a) = 1/a
-        return _unary(Value, math.log(a), self, 1.0 / a, "log")
+        return _unary(math.log(a), self, 1.0 / a, "log")
 
     def tanh(self) -> Value:
         """Hyperbolic tangent, exact and finite for any finite input."""
         t = math.tanh(self.data)
         # d tanh = 1 - tanh^2
-        return _unary(Value, t, self, 1.0 - t * t, "tanh")
+        return _unary(t, self, 1.0 - t * t, "tanh")
 
     def sigmoid(self) -> Value:
         """1 / (1 + e^-x), computed without overflow for any finite input."""
@@ -289,17 +307,17 @@ class Value:
             e = math.exp(a)
             s = e / (1.0 + e)
         # d sigmoid = sigmoid * (1 - sigmoid)
-        return _unary(Value, s, self, s * (1.0 - s), "sigmoid")
+        return _unary(s, self, s * (1.0 - s), "sigmoid")
 
     def relu(self) -> Value:
         """max(0, x); its derivative at exactly 0 is taken as 0, as in PyTorch."""
         a = self.data
         # d relu = 1 where x > 0, else 0
         if a > 0.0:
-            return _unary(Value, a, self, 1.0, "relu")
+            return _unary(a, self, 1.0, "relu")
         if a <= 0.0:
-            return _unary(Value, 0.0, self, 0.0, "relu")
-        return _unary(Value, a, self, a, "relu")  # nan: nan, with a nan derivative
+            return _unary(0.0, self, 0.0, "relu")
+        return _unary(a, self, a, "relu")  # nan: nan, with a nan derivative
 
     # ------------------------------------------- numbers on the left-hand side
     def __radd__(self, other: Number) -> Value:
@@ -330,7 +348,15 @@ class Value:
 _new = object.__new__
 _next_seq = itertools.count().__next__
 _LEAF = -1
-_MANY = object()  # _p1 of an op with three or more inputs
+
+
+class _Many(enum.Enum):
+    """The type of ``_MANY``: an enum, so that mypy narrows ``_p1`` by ``is _MANY``."""
+
+    MANY = "many"
+
+
+_MANY: Final = _Many.MANY  # _p1 of an op with three or more inputs (the table in Value)
 # Backward passes take turns: two at once over shared nodes (a model's
 # parameters, trained from several threads) would mix their sums. About 0.1 us
 # a pass. Reentrant: a pass started from a signal handler in the middle of
@@ -344,10 +370,10 @@ _pass_lock = threading.RLock()
 
 # The two constructors behind from_op. Built-in ops call them directly: the
 # same node, without from_op's argument checks and tuple packing, which cost
-# about 40% of an op.
-def _unary(cls: type[Value], data: float, a: Value | None, da: float, op: str) -> Value:
+# about 40% of an op. Each makes a plain Value (see from_op).
+def _unary(data: float, a: Value | None, da: float, op: str) -> Value:
     """A node of op ``op`` with result ``data``, one input ``a`` and d(data)/da = ``da``."""
-    out = _new(cls)
+    out = _new(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
@@ -366,9 +392,9 @@ def _unary(cls: type[Value], data: float, a: Value | None, da: float, op: str) -
     return out
 
 
-def _binary(cls: type[Value], data: float, a: Value, b: Value, da: float, db: float, op: str) -> Value:
+def _binary(data: float, a: Value, b: Value, da: float, db: float, op: str) -> Value:
     """A node of op ``op`` with result ``data``, inputs ``a``, ``b`` and local derivatives ``da``, ``db``."""
-    out = _new(cls)
+    out = _new(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
@@ -387,6 +413,21 @@ def _binary(cls: type[Value], data: float, a: Value, b: Value, da: float, db: fl
     return out
 
 
+def _edges(node: Value) -> tuple[tuple[Value, ...], tuple[float, ...]]:
+    """``node``'s parents and d(node)/d(parent) for each, decoded from its slots (the table in ``Value``).
+
+    The one decoder for every reader but backward()'s two hot loops.
+    """
+    p0, p1 = node._p0, node._p1
+    if p0 is None:  # leaf
+        return (), ()
+    if p1 is None:  # unary
+        return (p0,), (node._d0,)  # type: ignore[return-value]  # a Value and a float in this row
+    if p1 is _MANY:  # many
+        return p0, node._d0  # type: ignore[return-value]  # both tuples in this row
+    return (p0, p1), (node._d0, node._d1)  # type: ignore[return-value]  # binary: a Value and a float each
+
+
 def _prepare_backward(root: Value) -> tuple[list[Value], list[Value]]:
     """The nodes ``root`` depends on, split into interior nodes (newest first) and leaves.
 
@@ -403,10 +444,13 @@ def _prepare_backward(root: Value) -> tuple[list[Value], list[Value]]:
     (leaves if root._p0 is None else interior).append(root)
     stack = [] if root._p0 is None else [root]
     found, leaf, push, pop = interior.append, leaves.append, stack.append, stack.pop
+    parent: Value
     while stack:
         node = pop()
+        # The parents, decoded inline as in backward(): unary, binary or many (the table in Value,
+        # which mypy cannot follow).
         b = node._p1
-        for parent in (node._p0,) if b is None else (node._p0, b) if b is not _MANY else node._p0:
+        for parent in (node._p0,) if b is None else (node._p0, b) if b is not _MANY else node._p0:  # type: ignore[assignment, union-attr]
             if parent._pass_grad is not zero:
                 parent._pass_grad = zero
                 if parent._p0 is None:
@@ -421,7 +465,7 @@ def _prepare_backward(root: Value) -> tuple[list[Value], list[Value]]:
 _FIELD_HINTS = {
     "data": ("a float", "assign a number: v.data = 1.5"),
     "grad": ("a float", "set it to a number such as 0.0 (zero_grad() zeroes a whole graph)"),
-    "label": ("a str", "assign a string: v.label = \"w\""),
+    "label": ("a str", 'assign a string: v.label = "w"'),
 }
 
 
@@ -453,7 +497,7 @@ def _constant(x: object, op: str, other: Value) -> Value:
     """A leaf Value for a plain number met by ``op``; a clear TypeError for anything else."""
     if type(x) is float or type(x) is int or (isinstance(x, Real) and not isinstance(x, bool)):
         try:
-            return _unary(Value, float(x), None, 0.0, "")  # no input: a leaf
+            return _unary(float(x), None, 0.0, "")  # no input: a leaf
         except OverflowError:  # an int beyond a float's range
             _as_float(x, f"{op}: the number operand with Value {_describe(other)}")
     raise TypeError(
@@ -469,7 +513,7 @@ def _checked_edges(
     if type(op) is not str:
         raise TypeError(
             f"Value.from_op(op): the op's display name must be a str, got {_short_repr(op)} of type "
-            f"{type(op).__name__}; pass a name such as \"softplus\""
+            f'{type(op).__name__}; pass a name such as "softplus"'
         )
     if type(parents) is not tuple:
         parents = _as_tuple(parents, "parents", "Values", op)
@@ -486,7 +530,7 @@ def _checked_edges(
     return parents, tuple(_as_float(g, f"Value.from_op({op!r}) local_grads") for g in local_grads)
 
 
-def _as_tuple(items: object, name: str, kind: str, op: str) -> tuple:  # type: ignore[type-arg]
+def _as_tuple(items: Iterable[_T], name: str, kind: str, op: str) -> tuple[_T, ...]:
     """``from_op``'s ``parents`` or ``local_grads`` as a tuple; a TypeError naming the argument if not a sequence."""
     if isinstance(items, (Value, str)) or not hasattr(items, "__iter__"):
         if isinstance(items, Value):
@@ -498,15 +542,16 @@ def _as_tuple(items: object, name: str, kind: str, op: str) -> tuple:  # type: i
             f"Value.from_op({op!r}): {name} must be a sequence of {kind}, one per input, got {given}; "
             f"for a single input write a tuple of one: {one}"
         )
-    return tuple(items)  # type: ignore[call-overload]
+    return tuple(items)
 
 
 def _power(a: float, c: float, op: str, operand: Value) -> float:
     """``a ** c`` as a float, with an overflow error that names the op and the operand."""
     try:
-        return a**c
+        y: float = a**c  # typeshed: Any, as a negative base may give a complex; the callers checked the domain
     except OverflowError:
         raise OverflowError(f"{op}: {_describe(operand)} ** {c!r} overflows a float") from None
+    return y
 
 
 def _power_and_slope(base: Value, c: float, op: str, exponent_text: str) -> tuple[float, float]:
@@ -537,4 +582,4 @@ def _pow_values(base: Value, exponent: Value) -> Value:
         d_exponent = 0.0
     else:
         d_exponent = math.nan
-    return _binary(Value, y, base, exponent, d_base, d_exponent, "**")
+    return _binary(y, base, exponent, d_base, d_exponent, "**")

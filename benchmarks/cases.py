@@ -159,6 +159,15 @@ def chain(engine: Engine, steps: int) -> tuple[Any, Any]:
 CHAIN_NODES_PER_STEP = 5
 
 
+def chain_grad(steps: int) -> float:
+    """d y / d x of :func:`chain` in plain floats: the product of ``1.0001 * (1 - y_k**2)`` over the steps."""
+    y, grad = 0.3, 1.0
+    for _ in range(steps):
+        y = math.tanh(y * 1.0001 + 0.001)
+        grad *= 1.0001 * (1.0 - y * y)
+    return grad
+
+
 def time_chain(engine: Engine, steps: int) -> tuple[float, float]:
     """Seconds to build the chain and to run its backward pass.
 
@@ -198,7 +207,11 @@ def bytes_per_node(engine: Engine, steps: int = 300) -> float:
 
 
 def survives(engine: Engine, steps: int) -> bool:
-    """Whether backward() through a chain of ``steps`` steps completes at the default recursion limit."""
+    """Whether backward() through a chain of ``steps`` steps completes at the default recursion limit.
+
+    A backward pass that completes must also be right: a gradient of ``x``
+    other than :func:`chain_grad` raises, as it is a bug, not a depth limit.
+    """
     x, y = chain(engine, steps)
     try:
         y.backward()
@@ -207,7 +220,12 @@ def survives(engine: Engine, steps: int) -> bool:
     finally:
         del y
         gc.collect()
-    return x.grad != 0.0 or steps > 0
+    expected = chain_grad(steps)
+    # relative agreement; abs_tol only for products that underflow into subnormals (past about 30,000 steps)
+    if not math.isclose(x.grad, expected, rel_tol=1e-9, abs_tol=1e-300):
+        raise ArithmeticError(f"{engine.name}: backward through {steps} chain steps gave x.grad = {x.grad!r}, "
+                              f"expected {expected!r}")
+    return True
 
 
 def deepest_chain(engine: Engine, ceiling: int) -> tuple[int, bool]:

@@ -20,8 +20,6 @@ a maximum. A benchmark, not a test: nothing here is asserted.
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import statistics
 import sys
 import tempfile
@@ -32,8 +30,7 @@ from pathlib import Path
 from autograd import save_explorer
 from nn import MLP
 
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"  # chromium.py: the one Chromium finder
 
 # Steps the page itself times: each key press's handler, then the layout it changed (forced, so it counts).
 STEP_TIMES = """async (count) => {
@@ -50,26 +47,13 @@ STEP_TIMES = """async (count) => {
 }"""
 
 
-def find_chromium() -> str:
-    """$GRADTRACE_CHROMIUM, else chromium, chromium-browser or google-chrome on PATH; else exit with advice."""
-    configured = os.environ.get("GRADTRACE_CHROMIUM")
-    if configured:
-        return configured
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        found = shutil.which(name)
-        if found:
-            return found
-    sys.exit("benchmarks.explorer_page needs Chromium: sudo apt-get install chromium, or set GRADTRACE_CHROMIUM")
-
-
 def network_page(folder: Path, **options: object) -> tuple[Path, float]:
     """The page of MLP(2, [16, 16, 1])'s output on one point, and the seconds it took to write."""
     model = MLP(2, [16, 16, 1], seed=0)
     out = model([0.5, -1.5])
     out.label = "out"
     start = time.perf_counter()
-    path = save_explorer(out, folder / "mlp.html", params=model, max_nodes=None, title="MLP(2, [16, 16, 1])",
-                         **options)  # type: ignore[arg-type]
+    path = save_explorer(out, folder / "mlp.html", params=model, max_nodes=None, title="MLP(2, [16, 16, 1])", **options)  # type: ignore[arg-type]
     return path, time.perf_counter() - start
 
 
@@ -81,11 +65,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
+    sys.path.insert(0, str(SCRIPTS))
+    from chromium import INSTALL_HINT, LAUNCH_ARGS, find_chromium  # type: ignore[import-not-found]
+
+    executable = find_chromium()
+    if executable is None:
+        parser.error(f"the page is measured in Chromium: {INSTALL_HINT}")
+
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         if args.by == "edge" and not args.full:
             parser.error("--by edge needs --full: with neurons drawn as boxes the page steps neuron by neuron")
         path, written = network_page(Path(tmp), collapse=None if args.full else "neuron")
-        browser = playwright.chromium.launch(executable_path=find_chromium(), args=LAUNCH_ARGS)
+        browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 800})
             start = time.perf_counter()
@@ -96,7 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.by == "neuron" and args.full:
                 page.select_option("#step-by", "neuron")
             paint = page.evaluate(
-                "(performance.getEntriesByName('first-contentful-paint')[0] || {startTime: NaN}).startTime")
+                "(performance.getEntriesByName('first-contentful-paint')[0] || {startTime: NaN}).startTime"
+            )
             last = int(page.get_attribute("#slider", "max") or 0)
             count = last if args.steps is None else min(args.steps, last)
             times = page.evaluate(STEP_TIMES, count)
@@ -108,8 +100,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"MLP(2, [16, 16, 1]) on one point, {drawn}, by {args.by}: {last:,} steps shown")
     print(f"  page size            {size / 1024:8.0f} KB   (written in {written:.2f} s)")
     print(f"  ready (first render) {ready:8.0f} ms   first paint {paint:.0f} ms, load to ready {wall * 1000:.0f} ms")
-    print(f"  one step             {statistics.median(times):8.1f} ms median, {max(times):.1f} ms at most "
-          f"({len(times):,} steps)")
+    print(
+        f"  one step             {statistics.median(times):8.1f} ms median, {max(times):.1f} ms at most "
+        f"({len(times):,} steps)"
+    )
     return 0
 
 

@@ -14,8 +14,9 @@ import math
 import os
 import shutil
 import sys
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Iterable, NoReturn, Sequence, TypeVar
+from typing import Any, NoReturn, TypeVar, overload
 
 from autograd.files import FileWriteError, check_target, staged_path, write_file
 from autograd.render import INSTALL_HINT, GraphTooLargeError, GraphvizNotFoundError
@@ -38,6 +39,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+N = TypeVar("N")
 
 OUT_DIR = Path("out")  # where outputs go when the user gives a flag without a path (git-ignored)
 IMAGE_SUFFIXES = (".png", ".svg", ".pdf")  # what matplotlib writes for --plot
@@ -111,9 +113,15 @@ class DemoParser(argparse.ArgumentParser):
             self.add_argument(flag, default=default, metavar="PATH", help=described)
         self._outputs.append((flag, suffixes, needs_dot, unless))
 
-    def parse_args(  # type: ignore[override]
-        self, args: Sequence[str] | None = None, namespace: Any = None
-    ) -> argparse.Namespace:
+    # argparse's three forms, so that this override keeps its signature
+    @overload
+    def parse_args(self, args: Iterable[str] | None = None, namespace: None = None) -> argparse.Namespace: ...
+    @overload
+    def parse_args(self, args: Iterable[str] | None, namespace: N) -> N: ...
+    @overload
+    def parse_args(self, *, namespace: N) -> N: ...
+
+    def parse_args(self, args: Iterable[str] | None = None, namespace: Any = None) -> Any:
         """Parse, then check every output flag (see the class docstring)."""
         parsed = super().parse_args(args, namespace)
         for flag, suffixes, needs_dot, unless in self._outputs:
@@ -126,8 +134,11 @@ class DemoParser(argparse.ArgumentParser):
                 self.exit(2, f"{self.prog}: error: {err}\n")
             suffix = Path(path).suffix.lower()
             if suffixes and suffix not in suffixes:
-                self.exit(2, f"{self.prog}: error: {flag} {path!r}: the file name must end in one of "
-                             f"{', '.join(suffixes)} (that picks the format)\n")
+                self.exit(
+                    2,
+                    f"{self.prog}: error: {flag} {path!r}: the file name must end in one of "
+                    f"{', '.join(suffixes)} (that picks the format)\n",
+                )
             if suffix in needs_dot and shutil.which("dot") is None:
                 raise GraphvizNotFoundError(
                     f"{flag} {path!r} is drawn by the Graphviz `dot` program, which is not on PATH. {INSTALL_HINT}"
@@ -180,8 +191,10 @@ def number(*, above: float | None = None, at_least: float | None = None) -> Call
             value = float(text)
         except ValueError:
             value = math.nan
-        if not math.isfinite(value) or (above is not None and value <= above) or (
-            at_least is not None and value < at_least
+        if (
+            not math.isfinite(value)
+            or (above is not None and value <= above)
+            or (at_least is not None and value < at_least)
         ):
             raise argparse.ArgumentTypeError(f"must be {wanted}, got {text!r}")
         return value
@@ -210,7 +223,8 @@ def progress(iterable: Iterable[T], *, total: int | None = None, desc: str = "",
         from tqdm import tqdm
     except ImportError:  # tqdm is an optional extra: no bar, same loop
         return iterable
-    return tqdm(iterable, total=total, desc=desc, leave=False, dynamic_ncols=True, mininterval=0.2)
+    bar: Iterable[T] = tqdm(iterable, total=total, desc=desc, leave=False, dynamic_ncols=True, mininterval=0.2)
+    return bar
 
 
 def echo(line: str, bar: object = None) -> None:

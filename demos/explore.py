@@ -34,7 +34,7 @@ from autograd import Value, save_explorer, topological_order
 from demos._common import DemoError, DemoParser, count, run
 from nn import MLP, Module, mse_loss
 
-__all__ = ["main", "ExpressionError", "build_expression", "parse_assignment", "xor_loss", "METHODS"]
+__all__ = ["main", "ExpressionError", "build_expression", "parse_assignment", "xor_sample_loss", "METHODS"]
 
 METHODS = ("tanh", "exp", "log", "sigmoid", "relu")  # the only calls an expression may make
 XOR_SAMPLES = {"00": ((0.0, 0.0), 0.0), "01": ((0.0, 1.0), 1.0), "10": ((1.0, 0.0), 1.0), "11": ((1.0, 1.0), 0.0)}
@@ -204,7 +204,7 @@ def _quoted(expr: str) -> str:
     return repr(_shortened(expr))
 
 
-def xor_loss(seed: int = 0, sample: str = "10") -> tuple[Value, Module]:
+def xor_sample_loss(seed: int = 0, sample: str = "10") -> tuple[Value, Module]:
     """The loss of a 2-2-1 sigmoid network on one XOR sample, and the network.
 
     The network is ``nn.MLP(2, [2, 1], activation="sigmoid",
@@ -213,12 +213,12 @@ def xor_loss(seed: int = 0, sample: str = "10") -> tuple[Value, Module]:
     ``nn.mse_loss`` of the one output: ``(y - target)^2``. The inputs are
     labelled ``x1`` and ``x2``, the output ``y``, the loss ``loss``.
 
-    >>> loss, model = xor_loss(seed=0, sample="10")
+    >>> loss, model = xor_sample_loss(seed=0, sample="10")
     >>> loss.label, 0.0 < loss.data < 1.0, len(model.parameters())
     ('loss', True, 9)
     """
     if sample not in XOR_SAMPLES:
-        raise ValueError(f"xor_loss: sample must be one of {', '.join(XOR_SAMPLES)}, got {sample!r}")
+        raise ValueError(f"xor_sample_loss: sample must be one of {', '.join(XOR_SAMPLES)}, got {sample!r}")
     (x1, x2), target = XOR_SAMPLES[sample]
     model = MLP(2, [2, 1], activation="sigmoid", output_activation="sigmoid", seed=seed)
     y = model([Value(x1, label="x1"), Value(x2, label="x2")])
@@ -274,7 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     params: list[Value] | None = None
     if args.expr is None:
         sample = args.sample or "10"
-        root, model = xor_loss(seed=0 if args.seed is None else args.seed, sample=sample)
+        root, model = xor_sample_loss(seed=0 if args.seed is None else args.seed, sample=sample)
         params = model.parameters()
         title = (
             f"XOR network 2-2-1, input ({sample[0]}, {sample[1]}), target {XOR_SAMPLES[sample][1]:g}: "

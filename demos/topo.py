@@ -19,7 +19,7 @@ finishes each node's gradient before passing it on, and gives 4.
 from __future__ import annotations
 
 import argparse
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from autograd import Value, save_graph, topological_order
 from demos._common import DOT_SUFFIXES, GRAPH_SUFFIXES, DemoParser, count, number, run
@@ -75,7 +75,7 @@ def naive_backward_WRONG(root: Value, log: Log | None = None) -> int:  # noqa: N
     def visit(node: Value) -> None:
         nonlocal calls
         calls += 1
-        for parent, local in zip(node.parents, node.local_grads):
+        for parent, local in zip(node.parents, node.local_grads, strict=True):
             _step(node, parent, local, log)
             visit(parent)  # too early: parent.grad may still be missing contributions
 
@@ -97,7 +97,7 @@ def topological_backward(root: Value, log: Log | None = None) -> list[Value]:
     order = list(reversed(topological_order(root)))
     root.grad = 1.0
     for node in order:  # every consumer of `node` comes earlier in this list
-        for parent, local in zip(node.parents, node.local_grads):
+        for parent, local in zip(node.parents, node.local_grads, strict=True):
             _step(node, parent, local, log)
     return order
 
@@ -107,12 +107,23 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         "python -m demos.topo",
         "b = a + a, c = b + b: a naive recursive backward gives dc/da = 6, the topological order gives 4.",
     )
-    parser.add_argument("--value", type=number(), default=2.0,
-                        help="the value of a (default 2; the gradients do not depend on it)")
-    parser.add_argument("--depth", type=count(1, MAX_DEPTH), default=5,
-                        help=f"longest chain of doublings in the table (1..{MAX_DEPTH}, default 5)")
-    parser.add_output("--graph", "topo_graph.svg", GRAPH_SUFFIXES, "where to draw c's graph with the right gradients",
-                      unless="no_graph", needs_dot=DOT_SUFFIXES)
+    parser.add_argument(
+        "--value", type=number(), default=2.0, help="the value of a (default 2; the gradients do not depend on it)"
+    )
+    parser.add_argument(
+        "--depth",
+        type=count(1, MAX_DEPTH),
+        default=5,
+        help=f"longest chain of doublings in the table (1..{MAX_DEPTH}, default 5)",
+    )
+    parser.add_output(
+        "--graph",
+        "topo_graph.svg",
+        GRAPH_SUFFIXES,
+        "where to draw c's graph with the right gradients",
+        unless="no_graph",
+        needs_dot=DOT_SUFFIXES,
+    )
     parser.add_argument("--no-graph", action="store_true", help="draw no graph")
     parser.add_quiet("the results only: leave out the step-by-step arithmetic of both backward passes")
     return parser.parse_args(argv)
@@ -133,8 +144,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("Naive recursive backward (WRONG): for each parent, parent.grad += local * node.grad, then recurse")
     naive_backward_WRONG(c, log=step)
     wrong = a.grad
-    print(f"  naive dc/da = {wrong:g}   "
-          "<- WRONG: b passed its gradient down before it was complete (1), then again (2)")
+    print(
+        f"  naive dc/da = {wrong:g}   <- WRONG: b passed its gradient down before it was complete (1), then again (2)"
+    )
     print()
 
     a, c = doubling_chain(args.value, 2)

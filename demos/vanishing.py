@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import argparse
 import random
-from typing import Sequence
+from collections.abc import Sequence
 
 from autograd import Value, save_graph
 from demos._common import (
@@ -62,8 +62,7 @@ def layer_gradients(
     >>> len(grads), grads[0] < grads[-1]
     (7, True)
     """
-    model = MLP(width, [width] * depth + [1], activation=activation, output_activation="linear", seed=seed,
-                init=init)
+    model = MLP(width, [width] * depth + [1], activation=activation, output_activation="linear", seed=seed, init=init)
     rng = random.Random(seed + 1)  # the same examples for every activation
     xs = [[rng.gauss(0.0, 1.0) for _ in range(width)] for _ in range(samples)]
     targets = [rng.gauss(0.0, 1.0) for _ in range(samples)]
@@ -92,15 +91,15 @@ def sigmoid_chain(depth: int, seed: int = 0) -> tuple[Value, MLP]:
 
 def _table(grads: dict[str, list[float]]) -> str:
     names = list(grads)
-    lines = ["mean |grad| of each layer's parameters (layer 1 is next to the input):",
-             f"{'layer':>7} " + " ".join(f"{n:>10}" for n in names)]
+    lines = [
+        "mean |grad| of each layer's parameters (layer 1 is next to the input):",
+        f"{'layer':>7} " + " ".join(f"{n:>10}" for n in names),
+    ]
     depth = len(next(iter(grads.values())))
     for i in range(depth):
         tag = f"{i + 1}" if i < depth - 1 else f"{i + 1} out"
         lines.append(f"{tag:>7} " + " ".join(f"{grads[n][i]:>10.2e}" for n in names))
-    ratios = " ".join(
-        f"{(g[0] / g[-1] if g[-1] else float('nan')):>10.1e}" for g in grads.values()
-    )
+    ratios = " ".join(f"{(g[0] / g[-1] if g[-1] else float('nan')):>10.1e}" for g in grads.values())
     lines.append(f"{'1st/out':>7} {ratios}")
     return "\n".join(lines)
 
@@ -108,7 +107,7 @@ def _table(grads: dict[str, list[float]]) -> str:
 def _plot(grads: dict[str, list[float]], path: str, depth: int, width: int) -> str:
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6, 4))
-    for (name, g), marker in zip(grads.items(), "os^"):
+    for (name, g), marker in zip(grads.items(), "os^", strict=True):
         layers = list(range(1, len(g) + 1))
         ax.semilogy(layers, [max(v, 1e-300) for v in g], marker + "-", label=name)
     ax.set_xlabel("layer (1 = next to the input; the last is the output)")
@@ -126,17 +125,30 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--depth", type=count(1), default=12, help="hidden layers (default 12)")
     parser.add_argument("--width", type=count(1), default=8, help="neurons per hidden layer, and inputs (default 8)")
-    parser.add_argument("--init", choices=INITS, default=None,
-                        help="initial weights of all three networks (default: suited to each activation, "
-                             "Xavier for sigmoid and tanh, He for relu)")
+    parser.add_argument(
+        "--init",
+        choices=INITS,
+        default=None,
+        help="initial weights of all three networks (default: suited to each activation, "
+        "Xavier for sigmoid and tanh, He for relu)",
+    )
     parser.add_argument("--samples", type=count(1), default=32, help="random examples in the batch (default 32)")
     parser.add_seed("seed of the weights and the examples (default 0)")
-    parser.add_output("--plot", "vanishing.png", IMAGE_SUFFIXES, "gradient per layer, log scale",
-                      unless="no_pictures")
-    parser.add_output("--graph", "vanishing_graph.svg", GRAPH_SUFFIXES, "a deep sigmoid chain coloured by gradient",
-                      unless="no_pictures", needs_dot=DOT_SUFFIXES)
-    parser.add_argument("--graph-depth", type=count(1, 20), default=4,
-                        help="sigmoid layers in the drawn chain (default 4; at most 20, a readable picture)")
+    parser.add_output("--plot", "vanishing.png", IMAGE_SUFFIXES, "gradient per layer, log scale", unless="no_pictures")
+    parser.add_output(
+        "--graph",
+        "vanishing_graph.svg",
+        GRAPH_SUFFIXES,
+        "a deep sigmoid chain coloured by gradient",
+        unless="no_pictures",
+        needs_dot=DOT_SUFFIXES,
+    )
+    parser.add_argument(
+        "--graph-depth",
+        type=count(1, 20),
+        default=4,
+        help="sigmoid layers in the drawn chain (default 4; at most 20, a readable picture)",
+    )
     parser.add_argument("--no-pictures", action="store_true", help="write neither the plot nor the graph")
     parser.add_quiet()
     return parser.parse_args(argv)
@@ -150,12 +162,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = _parse(argv)
     inits = args.init or "Xavier for sigmoid and tanh, He for relu"
-    print(f"MLP {args.width}-[{args.width} x {args.depth}]-1, initial weights {inits}; "
-          f"one backward of the MSE on {args.samples} random examples")
+    print(
+        f"MLP {args.width}-[{args.width} x {args.depth}]-1, initial weights {inits}; "
+        f"one backward of the MSE on {args.samples} random examples"
+    )
     grads = {}
     for activation in progress(ACTIVATIONS, total=len(ACTIVATIONS), desc="networks", quiet=args.quiet):
-        grads[activation] = layer_gradients(activation, args.depth, args.width, samples=args.samples, seed=args.seed,
-                                            init=args.init)
+        grads[activation] = layer_gradients(
+            activation, args.depth, args.width, samples=args.samples, seed=args.seed, init=args.init
+        )
     print(_table(grads))
     if not args.no_pictures:
         print(f"plot: {_plot(grads, args.plot, args.depth, args.width)}")

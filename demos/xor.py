@@ -37,8 +37,9 @@ from __future__ import annotations
 import argparse
 import math
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, TypedDict
 
 from autograd import Value, no_grad, save_graph
 from demos._common import (
@@ -65,8 +66,27 @@ LOSSES = ("bce", "mse")
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 GRAPH_SAMPLE = 2  # the row (1, 0) -> 1 is drawn by --graph
 
+
+class Defaults(TypedDict):
+    """The type of ``DEFAULTS``: each setting's own type, for the functions whose defaults come from it."""
+
+    activation: str
+    loss: str
+    init: str
+    lr: float
+    epochs: int
+    eps: float
+
+
 # Chosen by scripts/xor_seeds.py: 20 of seeds 0..19 learn XOR by either method (see the README's tour).
-DEFAULTS = {"activation": "sigmoid", "loss": "mse", "init": "uniform01", "lr": 10.0, "epochs": 2000, "eps": 1e-4}
+DEFAULTS: Defaults = {
+    "activation": "sigmoid",
+    "loss": "mse",
+    "init": "uniform01",
+    "lr": 10.0,
+    "epochs": 2000,
+    "eps": 1e-4,
+}
 
 
 @dataclass
@@ -83,7 +103,9 @@ class Run:
     @property
     def learned(self) -> bool:
         """All four outputs on the right side of 0.5."""
-        return len(self.predictions) == 4 and all((p > 0.5) == (t > 0.5) for p, t in zip(self.predictions, TARGETS))
+        return len(self.predictions) == 4 and all(
+            (p > 0.5) == (t > 0.5) for p, t in zip(self.predictions, TARGETS, strict=True)
+        )
 
     def summary(self) -> dict[str, Any]:
         """The JSON summary of the demo contract."""
@@ -141,7 +163,7 @@ def _nudge_epoch(params: list[Value], loss_fn: Callable[[], Value], lr: float, e
             after = loss_fn().data  # how much did the loss go down?
             downhill.append((before - after) / eps)
             p.data = original  # put it back before nudging the next one
-        for p, direction in zip(params, downhill):  # then move them all at once
+        for p, direction in zip(params, downhill, strict=True):  # then move them all at once
             p.data += lr * direction
     return before
 
@@ -175,9 +197,11 @@ def train(model: MLP, method: str, *, epochs: int, lr: float, eps: float, loss: 
 
 
 def _truth_table(run: Run) -> str:
-    lines = [f"{run.method}: {run.epochs} epochs in {run.seconds:.2f} s, final loss {run.final_loss:.4f}",
-             "  x1 x2 | target | output"]
-    for (x1, x2), t, p in zip(INPUTS, TARGETS, run.predictions):
+    lines = [
+        f"{run.method}: {run.epochs} epochs in {run.seconds:.2f} s, final loss {run.final_loss:.4f}",
+        "  x1 x2 | target | output",
+    ]
+    for (x1, x2), t, p in zip(INPUTS, TARGETS, run.predictions, strict=True):
         mark = "ok" if (p > 0.5) == (t > 0.5) else "WRONG"
         lines.append(f"   {x1:.0f}  {x2:.0f} |   {t:.0f}    | {p:.4f}  {mark}")
     if run.learned:
@@ -190,8 +214,8 @@ def _truth_table(run: Run) -> str:
 def _plot(runs: list[Run], path: str, loss: str) -> str:
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6, 3.8))
-    for run, style in zip(runs, ("-", "--")):
-        ax.plot(range(len(run.losses)), run.losses, style, label=f"{run.method} ({run.seconds:.2f} s)")
+    for trained, style in zip(runs, ("-", "--"), strict=False):
+        ax.plot(range(len(trained.losses)), trained.losses, style, label=f"{trained.method} ({trained.seconds:.2f} s)")
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
     ax.set_ylabel("mean binary cross-entropy" if loss == "bce" else "mean squared error")
@@ -211,8 +235,10 @@ def _graph(model: MLP, path: str, loss: str) -> str:
     out.label = "loss"
     model.zero_grad()
     out.backward()
-    title = (f"Trained XOR network, loss on x = ({x[0].data:g}, {x[1].data:g}), target {target:g}: "
-             "every node's data and gradient")
+    title = (
+        f"Trained XOR network, loss on x = ({x[0].data:g}, {x[1].data:g}), target {target:g}: "
+        "every node's data and gradient"
+    )
     path_out = save_graph(out, path, params=model, title=title, rankdir="TB")
     model.zero_grad()
     return str(path_out)
@@ -223,24 +249,51 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         "python -m demos.xor",
         "Train a 2-2-1 network on XOR by backprop or by nudging each weight (finite differences).",
     )
-    parser.add_argument("--method", choices=METHODS, default="backprop",
-                        help="how to find the gradient: backprop (default), numerical (nudging), both to compare")
-    parser.add_argument("--epochs", type=count(1), default=DEFAULTS["epochs"],
-                        help=f"passes over the truth table (default {DEFAULTS['epochs']})")
-    parser.add_argument("--lr", type=number(above=0), default=DEFAULTS["lr"],
-                        help=f"learning rate (default {DEFAULTS['lr']:g})")
-    parser.add_argument("--eps", type=number(above=0), default=DEFAULTS["eps"],
-                        help=f"nudge size of the numerical method (default {DEFAULTS['eps']:g})")
+    parser.add_argument(
+        "--method",
+        choices=METHODS,
+        default="backprop",
+        help="how to find the gradient: backprop (default), numerical (nudging), both to compare",
+    )
+    parser.add_argument(
+        "--epochs",
+        type=count(1),
+        default=DEFAULTS["epochs"],
+        help=f"passes over the truth table (default {DEFAULTS['epochs']})",
+    )
+    parser.add_argument(
+        "--lr", type=number(above=0), default=DEFAULTS["lr"], help=f"learning rate (default {DEFAULTS['lr']:g})"
+    )
+    parser.add_argument(
+        "--eps",
+        type=number(above=0),
+        default=DEFAULTS["eps"],
+        help=f"nudge size of the numerical method (default {DEFAULTS['eps']:g})",
+    )
     parser.add_seed("seed of the initial weights (default 0)")
-    parser.add_argument("--init", choices=INITS, default=DEFAULTS["init"],
-                        help="initial weights: uniform01 U(0, 1) as in the classic tutorial (default), "
-                             "uniform U(-1, 1), xavier, he")
-    parser.add_argument("--activation", choices=ACTIVATIONS, default=DEFAULTS["activation"],
-                        help="hidden activation (default sigmoid)")
-    parser.add_argument("--loss", choices=LOSSES, default=DEFAULTS["loss"],
-                        help="mse: mean squared error (default); bce: binary cross-entropy")
-    parser.add_output("--graph", "xor_graph.svg", GRAPH_SUFFIXES,
-                      "draw the loss's graph on one row with every gradient", optional=True, needs_dot=DOT_SUFFIXES)
+    parser.add_argument(
+        "--init",
+        choices=INITS,
+        default=DEFAULTS["init"],
+        help="initial weights: uniform01 U(0, 1) as in the classic tutorial (default), uniform U(-1, 1), xavier, he",
+    )
+    parser.add_argument(
+        "--activation", choices=ACTIVATIONS, default=DEFAULTS["activation"], help="hidden activation (default sigmoid)"
+    )
+    parser.add_argument(
+        "--loss",
+        choices=LOSSES,
+        default=DEFAULTS["loss"],
+        help="mse: mean squared error (default); bce: binary cross-entropy",
+    )
+    parser.add_output(
+        "--graph",
+        "xor_graph.svg",
+        GRAPH_SUFFIXES,
+        "draw the loss's graph on one row with every gradient",
+        optional=True,
+        needs_dot=DOT_SUFFIXES,
+    )
     parser.add_output("--plot", "xor_loss.png", IMAGE_SUFFIXES, "draw the loss curve(s)", optional=True)
     parser.add_output("--json", "xor.json", (), "write a JSON summary", optional=True)
     parser.add_quiet()
@@ -268,9 +321,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_truth_table(result))
     if len(runs) == 2:
         b, n = runs
-        gap = max(abs(p - q) for p, q in zip(b.predictions, n.predictions))
-        print(f"numerical took {n.seconds / b.seconds:.1f}x the time of backprop; "
-              f"largest difference between their outputs: {gap:.2g}")
+        gap = max(abs(p - q) for p, q in zip(b.predictions, n.predictions, strict=True))
+        print(
+            f"numerical took {n.seconds / b.seconds:.1f}x the time of backprop; "
+            f"largest difference between their outputs: {gap:.2g}"
+        )
 
     if args.plot:
         print(f"loss curve: {_plot(runs, args.plot, args.loss)}")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from autograd import Value
 
 __all__ = ["ACTIVATIONS", "activation_function"]
 
-Activation = Optional[Callable[[Value], Value]]
+Activation = Callable[[Value], Value] | None
 
 # name -> the op applied to a neuron's sum; "linear" adds no node at all.
 ACTIVATIONS: dict[str, Activation] = {

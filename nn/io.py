@@ -46,8 +46,7 @@ def save_model(module: Module, path: PathLike) -> Path:
     bad = [name for name, x in state.items() if not math.isfinite(x)]
     if bad:
         raise ValueError(
-            f"save_model: parameters {', '.join(bad[:10])} are not finite ({state[bad[0]]!r}); "
-            "JSON has no NaN or inf"
+            f"save_model: parameters {', '.join(bad[:10])} are not finite ({state[bad[0]]!r}); JSON has no NaN or inf"
         )
     document = {"format": FORMAT, "version": _VERSION, "model": type(module).__name__, "parameters": state}
     return write_file(path, json.dumps(document, indent=1, allow_nan=False) + "\n", who="save_model")

@@ -21,12 +21,11 @@ layer nothing (see autograd/groups.py).
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Mapping
-from numbers import Integral, Real
 from typing import Sequence, Union
 
 from autograd import Value
 from autograd.groups import GroupInfo, begin_group
+from nn._checks import check_size, is_list_like, is_number
 from nn.activations import activation_function
 from nn.init import draw_neuron, make_rng, resolve_init
 from nn.module import Module
@@ -37,29 +36,21 @@ Input = Union[Value, float]
 Seed = Union[int, random.Random, None]
 
 
-def _check_size(n: object, who: str, what: str) -> int:
-    if not isinstance(n, Integral) or isinstance(n, bool):
-        raise TypeError(f"{who}: {what} must be a positive int, got {n!r} of type {type(n).__name__}")
-    if n < 1:
-        raise ValueError(f"{who}: {what} must be a positive int, got {n!r}")
-    return int(n)
-
-
 def _check_inputs(x: object, nin: int, who: str) -> Sequence[Input]:
     """``x`` as a sequence of ``nin`` Values or numbers, or a clear error.
 
     A single Value or number is taken as a list of one.
     """
-    if isinstance(x, (Value, Real)) and not isinstance(x, bool):
+    if isinstance(x, Value) or is_number(x):
         x = [x]
     elif not isinstance(x, (list, tuple)):
-        if isinstance(x, (str, bytes, Mapping)) or not isinstance(x, Iterable):
+        if not is_list_like(x):
             raise TypeError(f"{who}: expected a list of {nin} Values or floats, got {x!r}")
         x = list(x)
     if len(x) != nin:
         raise ValueError(f"{who}: expected {nin} inputs, got {len(x)}")
     for i, xi in enumerate(x):
-        if not isinstance(xi, Value) and (not isinstance(xi, Real) or isinstance(xi, bool)):
+        if not isinstance(xi, Value) and not is_number(xi):
             raise TypeError(f"{who}: input {i} is {xi!r} of type {type(xi).__name__}; expected a Value or a float")
     return x
 
@@ -116,8 +107,8 @@ class Neuron(_Configured):
         *,
         fan_out: int = 1,
     ) -> None:
-        self._nin = _check_size(nin, "Neuron", "nin")
-        fan_out = _check_size(fan_out, "Neuron", "fan_out")
+        self._nin = check_size(nin, "Neuron", "nin")
+        fan_out = check_size(fan_out, "Neuron", "fan_out")
         self._activation, self._apply = activation_function(activation, "Neuron")
         self._init = resolve_init(init, self._activation, "Neuron")
         weights, bias = draw_neuron(self._init, self._nin, fan_out, make_rng(seed, "Neuron"))
@@ -175,8 +166,8 @@ class Layer(_Configured):
         seed: Seed = None,
         init: str | None = None,
     ) -> None:
-        self._nin = _check_size(nin, "Layer", "nin")
-        self._nout = _check_size(nout, "Layer", "nout")
+        self._nin = check_size(nin, "Layer", "nin")
+        self._nout = check_size(nout, "Layer", "nout")
         self._activation, _ = activation_function(activation, "Layer")
         self._init = resolve_init(init, self._activation, "Layer")
         rng = make_rng(seed, "Layer")
@@ -245,10 +236,10 @@ class MLP(_Configured):
         seed: Seed = None,
         init: str | None = None,
     ) -> None:
-        self._nin = _check_size(nin, "MLP", "nin")
-        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Iterable):
+        self._nin = check_size(nin, "MLP", "nin")
+        if not is_list_like(nouts):
             raise TypeError(f"MLP: nouts must be a list of layer sizes such as [4, 4, 1], got {nouts!r}")
-        self._nouts = [_check_size(n, "MLP", "each layer size in nouts") for n in nouts]
+        self._nouts = [check_size(n, "MLP", "each layer size in nouts") for n in nouts]
         if not self._nouts:
             raise ValueError("MLP: nouts is empty; give at least one layer size, such as [4, 1]")
         self._activation, _ = activation_function(activation, "MLP")

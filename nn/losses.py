@@ -8,11 +8,11 @@ examples. Sums are built left to right from the first term (no constant 0 node).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
-from numbers import Integral, Real
+from collections.abc import Iterable
 from typing import Sequence, Union
 
 from autograd import Value
+from nn._checks import check_number, is_int, is_list_like, is_number
 from nn.module import Module, parameter_values
 
 __all__ = ["mse_loss", "binary_cross_entropy", "hinge_loss", "cross_entropy", "BCE_EPS"]
@@ -23,21 +23,17 @@ Scalars = Union[Scalar, Sequence[Scalar]]
 BCE_EPS = 1e-7  # binary_cross_entropy clamps predictions to [BCE_EPS, 1 - BCE_EPS]
 
 
-def _is_number(x: object) -> bool:
-    return isinstance(x, Real) and not isinstance(x, bool)
-
-
 def _as_list(x: object, what: str, who: str) -> list[Scalar]:
     """``x`` as a non-empty list of Values and numbers; one Value or number is a list of one."""
-    if isinstance(x, Value) or _is_number(x):
+    if isinstance(x, Value) or is_number(x):
         return [x]  # type: ignore[list-item]
-    if isinstance(x, (str, bytes, Mapping)) or not isinstance(x, Iterable):
+    if not is_list_like(x):
         raise TypeError(f"{who}: {what} must be a list of Values or numbers, got {x!r}")
     items = list(x)
     if not items:
         raise ValueError(f"{who}: {what} is empty; expected at least one")
     for i, item in enumerate(items):
-        if not isinstance(item, Value) and not _is_number(item):
+        if not isinstance(item, Value) and not is_number(item):
             raise TypeError(
                 f"{who}: {what}[{i}] is {item!r} of type {type(item).__name__}; expected a Value or a number"
             )
@@ -109,9 +105,8 @@ def binary_cross_entropy(preds: Scalars, targets: Scalars, eps: float = BCE_EPS)
     """
     who = "binary_cross_entropy"
     preds, targets = _pair(preds, targets, who, "predictions", "targets")
-    if not _is_number(eps) or not 0.0 < eps < 0.5:
-        raise ValueError(f"{who}: eps must be a number in (0, 0.5), got {eps!r}")
-    lo, hi = float(eps), 1.0 - eps
+    lo = check_number(eps, "eps", who, 0.0, 0.5, low_open=True, high_open=True)
+    hi = 1.0 - lo
     terms = []
     for i, (p, t) in enumerate(zip(preds, targets)):
         if not 0.0 <= _data(p) <= 1.0:
@@ -150,8 +145,7 @@ def hinge_loss(
         if _data(y) not in (-1.0, 1.0):
             raise ValueError(f"{who}: label {i} is {_data(y)!r}; labels must be -1 or +1")
     loss = _mean([(1 - y * _value(s)).relu() for s, y in zip(scores, labels)])
-    if not _is_number(alpha) or not (alpha >= 0.0 and math.isfinite(alpha)):
-        raise ValueError(f"{who}: alpha must be a finite number >= 0, got {alpha!r}")
+    alpha = check_number(alpha, "alpha", who)
     if alpha == 0.0:
         return loss
     if params is None:
@@ -163,7 +157,7 @@ def hinge_loss(
 
 
 def _class_index(target: object, n: int, who: str) -> int:
-    if not isinstance(target, Integral) or isinstance(target, bool):
+    if not is_int(target):
         raise TypeError(
             f"{who}: target_class must be an int class index, got {target!r} of type {type(target).__name__}"
         )
@@ -199,14 +193,14 @@ def cross_entropy(logits: Sequence[Scalar] | Sequence[Sequence[Scalar]], target_
     True
     """
     who = "cross_entropy"
-    if isinstance(target_class, Integral) and not isinstance(target_class, bool):
+    if is_int(target_class):
         return _one_cross_entropy(logits, target_class, who)
-    if isinstance(target_class, (str, bytes, Mapping)) or not isinstance(target_class, Iterable):
+    if not is_list_like(target_class):
         raise TypeError(
             f"{who}: target_class must be an int (one example) or a list of ints (a batch), got {target_class!r}"
         )
     classes = list(target_class)
-    if isinstance(logits, (str, bytes, Mapping)) or not isinstance(logits, Iterable):
+    if not is_list_like(logits):
         raise TypeError(f"{who}: for a batch, logits must be a list of logit lists, got {logits!r}")
     rows = list(logits)
     if not classes:
@@ -216,6 +210,6 @@ def cross_entropy(logits: Sequence[Scalar] | Sequence[Sequence[Scalar]], target_
             f"{who}: got {len(rows)} rows of logits but {len(classes)} target classes; expected one class per row"
         )
     for i, row in enumerate(rows):
-        if isinstance(row, Value) or _is_number(row):
+        if isinstance(row, Value) or is_number(row):
             raise TypeError(f"{who}: for a batch, logits[{i}] must be a list of logits, got {row!r}")
     return _mean([_one_cross_entropy(row, k, f"{who} (example {i})") for i, (row, k) in enumerate(zip(rows, classes))])

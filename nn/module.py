@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Mapping
-from numbers import Real
+from collections.abc import Mapping
 from typing import Any
 
 from autograd import Value
+from nn._checks import is_finite_number, is_list_like, is_number
 
 __all__ = ["Module", "StateDictError", "parameter_values"]
 
@@ -41,21 +40,6 @@ def _listing(kind: str, items: list[str]) -> str:
     shown = ", ".join(items[:_SHOWN])
     more = f", ... and {len(items) - _SHOWN} more" if len(items) > _SHOWN else ""
     return f"\n  {kind} ({len(items)}): {shown}{more}"
-
-
-def _is_number(x: object) -> bool:
-    """An int or float (not a bool)."""
-    return isinstance(x, Real) and not isinstance(x, bool)
-
-
-def _is_finite_number(x: object) -> bool:
-    """A number that is a finite float (an int too large for a float is not)."""
-    if not _is_number(x):
-        return False
-    try:
-        return math.isfinite(float(x))  # type: ignore[arg-type]
-    except OverflowError:
-        return False
 
 
 class Module:
@@ -156,9 +140,9 @@ class Module:
         names = {name for name, _ in named}
         missing = [name for name, _ in named if name not in state]
         unexpected = [key for key in state if key not in names]
-        invalid = [name for name, _ in named if name in state and not _is_finite_number(state[name])]
-        not_numbers = [name for name in invalid if not _is_number(state[name])]
-        not_finite = [name for name in invalid if _is_number(state[name])]
+        invalid = [name for name, _ in named if name in state and not is_finite_number(state[name])]
+        not_numbers = [name for name in invalid if not is_number(state[name])]
+        not_finite = [name for name in invalid if is_number(state[name])]
         if missing or unexpected or invalid:
             message = f"{who}: the dict does not fit this model; nothing was loaded"
             if missing:
@@ -185,7 +169,7 @@ def parameter_values(params: object, who: str) -> list[Value]:
     """
     if isinstance(params, Module):
         return params.parameters()
-    if isinstance(params, (Value, str, bytes, Mapping)) or not isinstance(params, Iterable):
+    if isinstance(params, Value) or not is_list_like(params):
         raise TypeError(f"{who}: params must be a Module or a list of Values, got {params!r}")
     values = list(params)
     for i, p in enumerate(values):

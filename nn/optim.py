@@ -12,50 +12,41 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from numbers import Real
+from typing import overload
 
 from autograd import Value
+from nn._checks import check_number
 from nn.module import Module, parameter_values
 
 __all__ = ["Optimizer", "SGD", "Adam"]
 
 
-def _number(
-    x: object, name: str, who: str, low: float = 0.0, high: float = math.inf, *, low_open: bool = False,
-    high_open: bool = False,
-) -> float:
-    """``x`` as a finite float between ``low`` and ``high`` (each bound included unless open), else a ValueError."""
-    ok = isinstance(x, Real) and not isinstance(x, bool) and math.isfinite(x)
-    if ok:
-        ok = (low < x if low_open else low <= x) and (x < high if high_open else x <= high)
-    if not ok:
-        if high == math.inf:
-            bound = f"> {low:g}" if low_open else f">= {low:g}"
-        else:
-            bound = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
-        raise ValueError(f"{who}: invalid {name} {x!r}; expected a finite number {bound}")
-    return float(x)
-
-
 class _Hyper:
-    """A hyper-parameter attribute: every value set is checked by :func:`_number` (and stored as a float)."""
+    """A hyper-parameter attribute: each value set is checked by :func:`nn._checks.check_number`, stored as a float."""
 
-    def __init__(self, low: float = 0.0, high: float = math.inf, *, low_open: bool = False,
-                 high_open: bool = False) -> None:
+    def __init__(
+        self, low: float = 0.0, high: float = math.inf, *, low_open: bool = False, high_open: bool = False
+    ) -> None:
         self.bounds = (low, high, low_open, high_open)
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
         self.slot = "_" + name
 
-    def __get__(self, obj: object, owner: type | None = None) -> float:
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> _Hyper: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> float: ...
+
+    def __get__(self, obj: object, owner: type | None = None) -> _Hyper | float:
         if obj is None:
-            return self  # type: ignore[return-value]
-        return obj.__dict__[self.slot]  # type: ignore[no-any-return]
+            return self
+        value: float = obj.__dict__[self.slot]
+        return value
 
     def __set__(self, obj: object, value: object) -> None:
         low, high, low_open, high_open = self.bounds
-        obj.__dict__[self.slot] = _number(
+        obj.__dict__[self.slot] = check_number(
             value, self.name, type(obj).__name__, low, high, low_open=low_open, high_open=high_open
         )
 
@@ -63,10 +54,16 @@ class _Hyper:
 class _Betas:
     """Adam's ``betas``: a pair, each in [0, 1), checked whenever it is set; stored as a tuple of floats."""
 
-    def __get__(self, obj: object, owner: type | None = None) -> tuple[float, float]:
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> _Betas: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> tuple[float, float]: ...
+
+    def __get__(self, obj: object, owner: type | None = None) -> _Betas | tuple[float, float]:
         if obj is None:
-            return self  # type: ignore[return-value]
-        return obj.__dict__["_betas"]  # type: ignore[no-any-return]
+            return self
+        betas: tuple[float, float] = obj.__dict__["_betas"]
+        return betas
 
     def __set__(self, obj: object, betas: object) -> None:
         who = type(obj).__name__
@@ -74,8 +71,8 @@ class _Betas:
             raise ValueError(f"{who}: betas must be a pair (beta1, beta2), got {betas!r}")
         b1, b2 = tuple(betas)
         obj.__dict__["_betas"] = (
-            _number(b1, "beta1 (betas[0])", who, 0.0, 1.0, high_open=True),
-            _number(b2, "beta2 (betas[1])", who, 0.0, 1.0, high_open=True),
+            check_number(b1, "beta1 (betas[0])", who, 0.0, 1.0, high_open=True),
+            check_number(b2, "beta2 (betas[1])", who, 0.0, 1.0, high_open=True),
         )
 
 

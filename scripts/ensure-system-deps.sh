@@ -4,11 +4,17 @@
 # apt-get; anywhere else, stop with a message saying how to install it.
 set -euo pipefail
 
+usage="usage: bash scripts/ensure-system-deps.sh [--browser]
+
+Make sure Graphviz's dot (and, with --browser, Chromium) is installed: on Debian
+as root, install what is missing with apt-get; anywhere else, say how to."
+
 want_browser=0
 for arg in "$@"; do
     case "$arg" in
         --browser) want_browser=1 ;;
-        *) echo "ensure-system-deps: unknown option $arg" >&2; exit 2 ;;
+        -h|--help) echo "$usage"; exit 0 ;;
+        *) echo "ensure-system-deps: unknown option $arg" >&2; echo "$usage" >&2; exit 2 ;;
     esac
 done
 

@@ -16,27 +16,21 @@ collapse="neuron", at the step of a hidden neuron's delta.
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-if __name__ == "__main__":  # run as a script, this folder is first on sys.path, and its demos.py hides the package
-    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # scripts/, for chromium.py
 
-from autograd import save_explorer, topological_order, trace_backward  # noqa: E402
-from autograd.files import staged_path  # noqa: E402
-from demos.explore import main as explore  # noqa: E402
-from demos.explore import xor_loss  # noqa: E402
-from nn import MLP, mse_loss  # noqa: E402
+from chromium import INSTALL_HINT, LAUNCH_ARGS, find_chromium
+
+from autograd import save_explorer, topological_order, trace_backward
+from autograd.files import staged_path
+from demos.explore import main as explore
+from demos.explore import xor_sample_loss
+from nn import MLP, mse_loss
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "images"
-LAUNCH_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 NEURON_STEP = 6  # the network's page: the loss's three edges, the output neuron, then hidden neurons of L1
 SHOTS = (  # file, browser settings, (the op sending the gradient, the node receiving it)
     ("explorer.png", {"viewport": {"width": 1280, "height": 800}}, ("sigmoid", "add#21")),
@@ -45,24 +39,9 @@ SHOTS = (  # file, browser settings, (the op sending the gradient, the node rece
 )
 
 
-def find_chromium() -> str:
-    """$GRADTRACE_CHROMIUM, else chromium, chromium-browser or google-chrome on PATH; else exit with advice."""
-    configured = os.environ.get("GRADTRACE_CHROMIUM")
-    if configured:
-        return configured
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        found = shutil.which(name)
-        if found:
-            return found
-    sys.exit(
-        "explorer.py needs Chromium for the screenshots: sudo apt-get install chromium (Debian/Ubuntu), "
-        "or set GRADTRACE_CHROMIUM=/path/to/chromium"
-    )
-
-
 def position_of(op: str, receiver: str) -> int:
     """The page's position (steps into constants folded away, as by default) of the step op -> receiver."""
-    loss, model = xor_loss(seed=0, sample="10")
+    loss, model = xor_sample_loss(seed=0, sample="10")
     params = {id(p) for p in model.parameters()}
     order = topological_order(loss)
     constants = {id(v) for v in order if not v.parents and not v.label and id(v) not in params}
@@ -71,9 +50,13 @@ def position_of(op: str, receiver: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> list[Path]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    """Take the screenshots into ``--out`` (default docs/images); return the paths written."""
+    parser = argparse.ArgumentParser(prog="python scripts/images/explorer.py", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT, help="folder for the images (default: docs/images)")
     args = parser.parse_args(argv)
+    executable = find_chromium()
+    if executable is None:
+        sys.exit(f"explorer.py needs Chromium for the screenshot: {INSTALL_HINT}")
     from playwright.sync_api import sync_playwright
 
     written = []
@@ -88,7 +71,7 @@ def main(argv: list[str] | None = None) -> list[Path]:
                                 title="MLP(2, [16, 16, 1]), one point: the loss's backward pass, neuron by neuron")
         shots.append(("explorer_neurons.png", SHOTS[0][1], network, NEURON_STEP))
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=find_chromium(), args=LAUNCH_ARGS)
+            browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
             try:
                 for name, device, path, position in shots:
                     context = browser.new_context(**device, reduced_motion="reduce")
@@ -102,10 +85,9 @@ def main(argv: list[str] | None = None) -> list[Path]:
                     written.append(args.out / name)
             finally:
                 browser.close()
-    for path in written:
-        print(f"wrote {path}")
     return written
 
 
 if __name__ == "__main__":
-    main()
+    for path in main():
+        print(f"wrote {path}")

@@ -98,7 +98,8 @@ def trained_moons(steps: int = 100, seed: int = 0) -> tuple[Value, str]:
 
 
 def main(argv: list[str] | None = None) -> list[Path]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    """Draw both graphs into ``--out`` (default docs/images); return the paths written."""
+    parser = argparse.ArgumentParser(prog="python scripts/images/graph.py", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT, help="folder for the images (default: docs/images)")
     parser.add_argument("--skip-moons", action="store_true", help="leave out the slowest picture")
     args = parser.parse_args(argv)
@@ -118,10 +119,9 @@ def main(argv: list[str] | None = None) -> list[Path]:
         title = f"two moons, 2-16-16-1 after training: the gradients of one step on its worst {what}"
         written.append(save_graph(moons_loss, args.out / "moons_neurons.svg", collapse="neuron",
                                   color_by_grad=True, title=title))
-    for path in written:
-        print(f"wrote {path}")
     return written
 
 
 if __name__ == "__main__":
-    main()
+    for path in main():
+        print(f"wrote {path}")

@@ -1,8 +1,8 @@
 """The explorer page in a real browser: headless Chromium driven by Playwright, opened from file://.
 
 The browser is the system's Chromium (Debian's ``chromium``; ``make test``
-installs it), found through ``GRADTRACE_CHROMIUM`` or on PATH; Playwright never
-downloads one. Without a browser these tests skip, saying what to install,
+installs it), found by ``scripts/chromium.py`` through ``GRADTRACE_CHROMIUM`` or
+on PATH; Playwright never downloads one. Without a browser these tests skip, saying what to install,
 except in CI (``CI=true``), where they fail.
 
 The whole XOR page is stepped through at a desktop and a phone size, and on
@@ -16,11 +16,11 @@ import ast
 import math
 import os
 import re
-import shutil
 from decimal import Decimal, localcontext
 from pathlib import Path
 
 import pytest
+from chromium import INSTALL_HINT, LAUNCH_ARGS, find_chromium  # scripts/chromium.py, on sys.path by conftest
 
 from autograd import Value, save_explorer, topological_order, trace_backward
 from autograd.explorer import explorer_names
@@ -30,30 +30,10 @@ from autograd.testing import HOSTILE_LABEL as HOSTILE
 from autograd.testing import SCRIPT_CLOSER_LABEL as CLOSER
 from autograd.testing import hostile_graph
 
-LAUNCH_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
-INSTALL = (
-    "install Chromium (Debian/Ubuntu: sudo apt-get install chromium; `make test` does it when run as root) "
-    "or set GRADTRACE_CHROMIUM=/path/to/chromium, and install Playwright for Python (pip install playwright); "
-    "no browser download is needed"
-)
+INSTALL = f"{INSTALL_HINT}, and install Playwright for Python (pip install playwright); no browser download is needed"
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 APPROX = "\u2248"
-
-
-def find_chromium() -> str | None:
-    """The browser to drive: $GRADTRACE_CHROMIUM, else chromium, chromium-browser or google-chrome on PATH."""
-    configured = os.environ.get("GRADTRACE_CHROMIUM")
-    if configured:
-        return configured
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
 
 
 def unavailable(reason: str) -> None:
@@ -139,7 +119,7 @@ class Truth:
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
     """The pages the tests open, written once: hostile labels, every op, and the XOR loss of demos.explore."""
-    from demos.explore import main, xor_loss
+    from demos.explore import main, xor_sample_loss
 
     folder = tmp_path_factory.mktemp("explorer")
     out = {}
@@ -150,9 +130,9 @@ def pages(tmp_path_factory):
     for sample in ("10", "00", "01", "11"):
         xor = folder / f"xor{sample}.html"
         assert main(["--out", str(xor), "--seed", "0", "--sample", sample]) == 0
-        loss, model = xor_loss(seed=0, sample=sample)
+        loss, model = xor_sample_loss(seed=0, sample=sample)
         out["xor" if sample == "10" else f"xor{sample}"] = (xor, Truth(loss, model.parameters()))
-    loss, model = xor_loss(seed=0, sample="10")
+    loss, model = xor_sample_loss(seed=0, sample="10")
     out["xor-boxes"] = (
         save_explorer(loss, folder / "xor-boxes.html", params=model, collapse="neuron"),
         Truth(loss, model.parameters()),

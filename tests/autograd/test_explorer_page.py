@@ -161,9 +161,9 @@ def test_constants_are_named_by_value_and_their_steps_fold_into_a_neighbour():
 
 
 def test_an_nn_network_steps_neuron_by_neuron_with_each_delta_as_the_textbook_writes_it():
-    from demos.explore import xor_loss
+    from demos.explore import xor_sample_loss
 
-    loss, model = xor_loss(seed=0, sample="10")
+    loss, model = xor_sample_loss(seed=0, sample="10")
     data = page_data(explorer_html(loss, params=model))
     order = topological_order(loss)
     for v in order:

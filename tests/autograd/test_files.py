@@ -51,7 +51,7 @@ DISK_FULL = OSError(errno.ENOSPC, "No space left on device")
 def test_bytes_and_text_replace_the_file_whole(tmp_path):
     path = tmp_path / "a.txt"
     assert write_file(path, "héllo\n") == path
-    assert path.read_bytes() == "héllo\n".encode("utf-8")
+    assert path.read_bytes() == "héllo\n".encode()
     assert write_file(str(path), b"\x00\x01") == path
     assert path.read_bytes() == b"\x00\x01"
     assert write_file(path, bytearray(b"ab")) == path and path.read_bytes() == b"ab"
@@ -86,8 +86,9 @@ def test_a_symbolic_link_is_followed_and_kept(tmp_path):
     assert link.is_symlink() and real.read_text() == "new"
 
 
-@pytest.mark.parametrize("where", ["a folder", "a folder with a slash", "a new folder with a slash", "under a file",
-                                   "two below a file"])
+@pytest.mark.parametrize(
+    "where", ["a folder", "a folder with a slash", "a new folder with a slash", "under a file", "two below a file"]
+)
 def test_paths_that_cannot_be_files_are_named_and_nothing_changes(tmp_path, where):
     (tmp_path / "notes.txt").write_text("notes")
     (tmp_path / "pictures").mkdir()
@@ -99,8 +100,12 @@ def test_paths_that_cannot_be_files_are_named_and_nothing_changes(tmp_path, wher
         "two below a file": (tmp_path / "notes.txt" / "x" / "a.json", "notes.txt' is a file, not a folder"),
     }[where]
     before = listing(tmp_path)
-    for attempt in (lambda: write_file(path, "x", who="demo"), lambda: write_files({path: "x"}, who="demo"),
-                    lambda: check_target(path, who="demo"), lambda: staged_path(path, who="demo").__enter__()):
+    for attempt in (
+        lambda: write_file(path, "x", who="demo"),
+        lambda: write_files({path: "x"}, who="demo"),
+        lambda: check_target(path, who="demo"),
+        lambda: staged_path(path, who="demo").__enter__(),
+    ):
         with pytest.raises(FileWriteError) as info:
             attempt()
         message = str(info.value)
@@ -125,8 +130,10 @@ def test_a_fault_at_any_step_leaves_the_old_file_and_no_trace(tmp_path, monkeypa
         write_file(path, "new content", who="save_thing")
     monkeypatch.undo()
     if isinstance(error, OSError):
-        assert str(info.value) == f"save_thing: cannot write {str(path)!r}: the disk is full; free some space or " \
-                                  "write somewhere else"
+        assert (
+            str(info.value) == f"save_thing: cannot write {str(path)!r}: the disk is full; free some space or "
+            "write somewhere else"
+        )
         assert info.value.errno == errno.ENOSPC and info.value.__cause__ is error
     assert listing(tmp_path) == before  # the old file, no temporary file, no new folder
 
@@ -143,16 +150,19 @@ def test_ctrl_c_just_after_the_rename_keeps_the_complete_new_file(tmp_path, monk
 
 @pytest.mark.parametrize(
     "code, words",
-    [(errno.EFBIG, "larger than this system allows (a file-size limit: see `ulimit -f`)"),
-     (errno.EACCES, "permission denied; choose a folder you can write to"),
-     (errno.EROFS, "the file system is read-only"),
-     (errno.ENAMETOOLONG, "the name is too long"),
-     (errno.EIO, "input/output error")],
+    [
+        (errno.EFBIG, "larger than this system allows (a file-size limit: see `ulimit -f`)"),
+        (errno.EACCES, "permission denied; choose a folder you can write to"),
+        (errno.EROFS, "the file system is read-only"),
+        (errno.ENAMETOOLONG, "the name is too long"),
+        (errno.EIO, "input/output error"),
+    ],
 )
 def test_each_system_error_is_said_in_words(tmp_path, monkeypatch, code, words):
     fail_at(monkeypatch, "write", 1, OSError(code, os.strerror(code)))
-    with pytest.raises(FileWriteError, match=r"cannot write '.*x.bin': .*" + words.replace("(", r"\(")
-                       .replace(")", r"\)")):
+    with pytest.raises(
+        FileWriteError, match=r"cannot write '.*x.bin': .*" + words.replace("(", r"\(").replace(")", r"\)")
+    ):
         write_file(tmp_path / "x.bin", b"data")
     monkeypatch.undo()
     assert os.listdir(tmp_path) == []
@@ -162,14 +172,19 @@ def test_the_error_survives_pickling():
     err = FileWriteError("save_x", "a/b.txt", "the disk is full", errno.ENOSPC)
     back = pickle.loads(pickle.dumps(err))
     assert (str(back), back.filename, back.reason, back.errno, back.who) == (
-        "save_x: cannot write 'a/b.txt': the disk is full", "a/b.txt", "the disk is full", errno.ENOSPC, "save_x")
+        "save_x: cannot write 'a/b.txt': the disk is full",
+        "a/b.txt",
+        "the disk is full",
+        errno.ENOSPC,
+        "save_x",
+    )
 
 
 def test_bad_arguments():
     with pytest.raises(TypeError, match=r"save_x: the content of 'a.txt' must be bytes or str, got int"):
-        write_file("a.txt", 3, who="save_x")  # type: ignore[arg-type]
+        write_file("a.txt", 3, who="save_x")  # type: ignore[arg-type]  # wrong on purpose
     with pytest.raises(TypeError, match="a path must be a str or a Path, got 3"):
-        write_files({3: b""})  # type: ignore[dict-item]
+        write_files({3: b""})  # type: ignore[dict-item]  # wrong on purpose
     with pytest.raises(ValueError, match="at least one file"):
         write_files({})
 
@@ -292,18 +307,20 @@ def test_staged_path_for_savefig(tmp_path):
 
 @pytest.mark.parametrize(
     "error, expected",
-    [(ValueError("bad figure"), ValueError), (KeyboardInterrupt(), KeyboardInterrupt),
-     (OSError(errno.EFBIG, "File too large"), FileWriteError),  # as from a write: no file name
-     (FileNotFoundError(errno.ENOENT, "No such file", "/some/font.ttf"), FileNotFoundError)],  # not about the file
+    [
+        (ValueError("bad figure"), ValueError),
+        (KeyboardInterrupt(), KeyboardInterrupt),
+        (OSError(errno.EFBIG, "File too large"), FileWriteError),  # as from a write: no file name
+        (FileNotFoundError(errno.ENOENT, "No such file", "/some/font.ttf"), FileNotFoundError),
+    ],  # not about the file
 )
 def test_staged_path_cleans_up_when_the_writer_fails(tmp_path, error, expected):
     (tmp_path / "plot.svg").write_text("old")
     before = listing(tmp_path)
     for target in (tmp_path / "plot.svg", tmp_path / "new" / "plot.svg"):
-        with pytest.raises(expected) as info:
-            with staged_path(target, who="save_figure") as tmp:
-                tmp.write_text("half a pic")
-                raise error
+        with pytest.raises(expected) as info, staged_path(target, who="save_figure") as tmp:
+            tmp.write_text("half a pic")
+            raise error
         if expected is FileWriteError:
             assert str(info.value).startswith(f"save_figure: cannot write {str(target)!r}: the file is larger")
         assert listing(tmp_path) == before
@@ -337,11 +354,13 @@ def test_a_file_size_limit_fails_cleanly_instead_of_killing_the_process(tmp_path
     (tmp_path / "data.bin").write_bytes(b"old")
     (tmp_path / "small.bin").write_bytes(b"old small")
     before = listing(tmp_path)
-    done = subprocess.run([sys.executable, "-c", LIMITED, how, str(tmp_path)], capture_output=True, text=True,
-                          cwd=ROOT, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", LIMITED, how, str(tmp_path)], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
     assert done.returncode == 3, (done.returncode, done.stderr)
-    assert done.stdout.startswith(f"limited: cannot write '{tmp_path}/data.bin': the file is larger than this "
-                                  "system allows")
+    assert done.stdout.startswith(
+        f"limited: cannot write '{tmp_path}/data.bin': the file is larger than this system allows"
+    )
     assert listing(tmp_path) == before
 
 
@@ -369,8 +388,11 @@ def test_the_library_writers_name_themselves_and_the_path(tmp_path, who):
 
     (tmp_path / "notes.txt").write_text("notes")
     y = Value(2.0, label="a") * 3.0
-    write = {"save_graph": lambda p: save_graph(y, p), "save_explorer": lambda p: save_explorer(y, p),
-             "save_model": lambda p: save_model(Neuron(1, seed=0), p)}[who]
+    write = {
+        "save_graph": lambda p: save_graph(y, p),
+        "save_explorer": lambda p: save_explorer(y, p),
+        "save_model": lambda p: save_model(Neuron(1, seed=0), p),
+    }[who]
     suffix = {"save_graph": ".dot", "save_explorer": ".html", "save_model": ".json"}[who]
     path = tmp_path / "notes.txt" / f"out{suffix}"
     pattern = rf"^{who}: cannot write '.*notes.txt/out{suffix}': '.*notes.txt' is a file"

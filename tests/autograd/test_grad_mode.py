@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dis
+import itertools
 
 import pytest
 
@@ -22,9 +23,8 @@ def test_no_grad_builds_no_graph():
 
 
 def test_no_grad_restores_recording_after_an_exception():
-    with pytest.raises(ValueError):
-        with no_grad():
-            Value(-1.0).log()
+    with pytest.raises(ValueError), no_grad():
+        Value(-1.0).log()
     assert is_grad_enabled()
     assert (Value(1.0) * 2).parents != ()
 
@@ -119,9 +119,8 @@ def test_the_fast_path_comes_back_after_every_block():
     assert type(grad_mode._mode) is grad_mode._GradMode
     with no_grad():
         assert type(grad_mode._mode) is grad_mode._AskContext
-        with enable_grad():
-            with no_grad():
-                pass
+        with enable_grad(), no_grad():
+            pass
     assert type(grad_mode._mode) is grad_mode._GradMode and grad_mode._alive == 0
 
     @no_grad()
@@ -129,17 +128,16 @@ def test_the_fast_path_comes_back_after_every_block():
         return Value(1.0) * 2
 
     f()
-    with pytest.raises(ValueError):
-        with no_grad():
-            Value(-1.0).log()
+    with pytest.raises(ValueError), no_grad():
+        Value(-1.0).log()
     assert type(grad_mode._mode) is grad_mode._GradMode and grad_mode._alive == 0
 
 
-def handled_here(code) -> set[int]:  # noqa: ANN001
+def handled_here(code) -> set[int]:
     """Offsets in ``code`` where CPython 3.11 would raise a pending KeyboardInterrupt: right
     after each call returns, and at each loop's backward jump (and, not listed, on entry)."""
     instructions = list(dis.get_instructions(code))
-    points = {b.offset for a, b in zip(instructions, instructions[1:]) if a.opname == "CALL"}
+    points = {b.offset for a, b in itertools.pairwise(instructions) if a.opname == "CALL"}
     return points | {i.offset for i in instructions if i.opname == "JUMP_BACKWARD"}
 
 
@@ -156,14 +154,21 @@ def test_a_real_interrupt_anywhere_in_entering_or_leaving_keeps_the_state_right(
 
     import autograd.grad_mode as grad_mode
 
-    codes = {f.__code__ for f in (grad_mode._SetGradMode.__enter__, grad_mode._SetGradMode.__exit__,
-                                  grad_mode._Off.__init__, grad_mode._Off.__del__)}
+    codes = {
+        f.__code__
+        for f in (
+            grad_mode._SetGradMode.__enter__,
+            grad_mode._SetGradMode.__exit__,
+            grad_mode._Off.__init__,
+            grad_mode._Off.__del__,
+        )
+    }
     points = {code: handled_here(code) for code in codes}
     exit_code = grad_mode._SetGradMode.__exit__.__code__
     seen = 0
     target = 0
 
-    def tracer(frame, event, arg):  # noqa: ANN001, ANN202  (gets each function's start)
+    def tracer(frame, event, arg):  # gets each function's start
         nonlocal seen
         if frame.f_code not in codes:
             return None
@@ -174,7 +179,7 @@ def test_a_real_interrupt_anywhere_in_entering_or_leaving_keeps_the_state_right(
         frame.f_trace_opcodes = True
         return local
 
-    def local(frame, event, arg):  # noqa: ANN001, ANN202  (gets each bytecode)
+    def local(frame, event, arg):  # gets each bytecode
         nonlocal seen
         if event == "opcode" and frame.f_lasti in points[frame.f_code]:
             seen += 1
@@ -191,9 +196,8 @@ def test_a_real_interrupt_anywhere_in_entering_or_leaving_keeps_the_state_right(
         seen = 0
         sys.settrace(tracer)
         try:
-            with no_grad():  # an outer block, so that enable_grad changes something
-                with block():
-                    pass
+            with no_grad(), block():  # no_grad() outside, so that enable_grad changes something
+                pass
         except KeyboardInterrupt:
             pass
         finally:

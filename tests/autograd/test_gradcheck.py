@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 from hypothesis import given
@@ -58,7 +59,7 @@ def test_numerical_grad_rejects_bad_arguments():
     a = Value(1.0)
     with pytest.raises(ValueError, match="unknown method 'backward'; use one of central, forward"):
         numerical_grad(lambda: a, [a], method="backward")
-    with pytest.raises(ValueError, match="eps must be a positive finite number, got 0.0"):
+    with pytest.raises(ValueError, match=re.escape("eps must be a positive finite number, got 0.0")):
         numerical_grad(lambda: a, [a], eps=0)
     with pytest.raises(TypeError, match=r"params\[1\] is 2.0, not a Value"):
         numerical_grad(lambda: a, [a, 2.0])
@@ -81,7 +82,10 @@ def wrong_square(v: Value) -> Value:
 
 def test_gradcheck_catches_a_wrong_derivative():
     good, bad = Value(1.5, label="good"), Value(2.0, label="bad")
-    f = lambda: good * 3 + wrong_square(bad)  # noqa: E731
+
+    def f():
+        return good * 3 + wrong_square(bad)
+
     with pytest.raises(GradcheckError) as info:
         gradcheck(f, [good, bad])
     message = str(info.value)
@@ -98,7 +102,10 @@ def test_gradcheck_catches_a_wrong_derivative():
 
 def test_gradcheck_tolerances_follow_atol_plus_rtol():
     x = Value(10.0)
-    off_by = lambda v: Value.from_op(v.data * v.data, (v,), (2 * v.data + 0.01,), "sq")  # noqa: E731
+
+    def off_by(v):
+        return Value.from_op(v.data * v.data, (v,), (2 * v.data + 0.01,), "sq")
+
     # |20.01 - 20| = 0.01 <= 1e-5 + 1e-3 * 20 = 0.02: accepted by the defaults
     assert gradcheck(lambda: off_by(x), [x])
     assert not gradcheck(lambda: off_by(x), [x], rtol=1e-4, raise_exception=False)
@@ -106,7 +113,10 @@ def test_gradcheck_tolerances_follow_atol_plus_rtol():
 
 def test_gradcheck_treats_nan_as_a_mismatch():
     x = Value(1.0)
-    nan_grad = lambda v: Value.from_op(v.data, (v,), (math.nan,), "nan")  # noqa: E731
+
+    def nan_grad(v):
+        return Value.from_op(v.data, (v,), (math.nan,), "nan")
+
     assert not gradcheck(lambda: nan_grad(x), [x], raise_exception=False)
 
 
@@ -200,7 +210,10 @@ def test_gradcheck_analytic_gradients_are_backwards_bit_for_bit(x, y):
     from autograd.gradcheck import _analytic_grad
 
     a, b = Value(x), Value(y)
-    f = lambda: ((a * b + a).tanh() * (b * b + 1.0).log() + a.sigmoid() * b).relu() + a * a  # noqa: E731
+
+    def f():
+        return ((a * b + a).tanh() * (b * b + 1.0).log() + a.sigmoid() * b).relu() + a * a
+
     analytic = _analytic_grad(f, [a, b])
     assert (a.grad, b.grad) == (0.0, 0.0)
     f().backward()

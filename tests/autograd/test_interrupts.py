@@ -10,13 +10,14 @@ graph of 300,000 nodes.
 from __future__ import annotations
 
 import dis
+import functools
 import math
 import os
 import signal
 import struct
 import sys
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 
@@ -41,7 +42,7 @@ def pass_gradients(root: Value) -> dict[Value, float]:
     grads = {root: 1.0}
     for node in reversed(topological_order(root)):
         upstream = grads.get(node, 0.0)
-        for parent, local in zip(node.parents, node.local_grads):
+        for parent, local in zip(node.parents, node.local_grads, strict=True):
             grads[parent] = grads.get(parent, 0.0) + local * upstream
     return grads
 
@@ -84,13 +85,13 @@ class Injector:
         self.per = per
         self.where: list[str] = []
 
-    def __call__(self, frame, event, arg):  # noqa: ANN001, ANN204  (sys.settrace's signature)
+    def __call__(self, frame, event, arg):  # sys.settrace's signature
         if os.path.abspath(frame.f_code.co_filename) not in ENGINE_FILES:
             return None
         frame.f_trace_opcodes = self.per == "opcode"
         return self.local
 
-    def local(self, frame, event, arg):  # noqa: ANN001, ANN201
+    def local(self, frame, event, arg):
         if event == self.per and self.fired < 2 and self.left[self.fired]:
             if event == "opcode" and frame.f_code.co_code[frame.f_lasti] == NOP:
                 return self.local
@@ -102,7 +103,7 @@ class Injector:
         return self.local
 
 
-def with_lines(code) -> set[int]:  # noqa: ANN001
+def with_lines(code) -> set[int]:
     """The lines of ``code`` that open a ``with`` statement."""
     return {i.positions.lineno for i in dis.get_instructions(code) if i.opname == "BEFORE_WITH"}
 
@@ -195,13 +196,14 @@ def test_an_interrupt_at_every_bytecode_of_a_pass(what, per):
         d = expected_per_node(y, nodes)
         before = [bits(v.grad) for v in nodes]
         injector = Injector(n, per=per)
-        interrupted = run_with(injector, lambda: run(y))
+        interrupted = run_with(injector, functools.partial(run, y))
         check_lock_free(injector)
         check_pass_states(nodes, before, d, what)
         # The next pass, not interrupted, is exact from whatever state the cut one left.
         after_cut = [v.grad for v in nodes]
         y.backward()
-        assert [bits(v.grad) for v in nodes] == [bits(g + dg) for g, dg in zip(after_cut, d)], f"cut at {n}"
+        expected = [bits(g + dg) for g, dg in zip(after_cut, d, strict=True)]
+        assert [bits(v.grad) for v in nodes] == expected, f"cut at {n}"
         if not interrupted:
             break
         n += 1
@@ -228,7 +230,7 @@ def test_a_second_interrupt_while_the_first_is_handled():
             check_pass_states(nodes, before, d, "backward")
             after_cut = [v.grad for v in nodes]
             y.backward()
-            assert [bits(v.grad) for v in nodes] == [bits(g + dg) for g, dg in zip(after_cut, d)]
+            assert [bits(v.grad) for v in nodes] == [bits(g + dg) for g, dg in zip(after_cut, d, strict=True)]
             if injector.fired < 2:
                 break
             second += 1
@@ -258,7 +260,7 @@ class Alarm:
         self.armed = False
         self.previous = signal.signal(signal.SIGALRM, self.handler)
 
-    def handler(self, signum, frame):  # noqa: ANN001, ANN201
+    def handler(self, signum, frame):
         if self.armed:
             self.armed = False
             raise KeyboardInterrupt("timer")
@@ -299,7 +301,11 @@ def test_real_signals_at_many_delays_on_300k_nodes():
             delay = took * (0.02 + 0.96 * trial / 15)
             outcomes.append(alarm.run(delay, y.backward))
             # Each node as before or complete (float compares: 300,000 bit patterns would be slow).
-            wrong = [i for i, (v, old, dg) in enumerate(zip(nodes, before, d)) if v.grad != old and v.grad != old + dg]
+            wrong = [
+                i
+                for i, (v, old, dg) in enumerate(zip(nodes, before, d, strict=True))
+                if v.grad != old and v.grad != old + dg
+            ]
             assert not wrong, f"trial {trial}: {len(wrong)} nodes half-done, first {nodes[wrong[0]]!r}"
             assert not _pass_lock._is_owned()
     finally:
@@ -307,7 +313,7 @@ def test_real_signals_at_many_delays_on_300k_nodes():
     assert sum(outcomes) >= 8, f"only {sum(outcomes)} of 16 passes were cut; the delays missed"
     after_cuts = [v.grad for v in nodes]
     y.backward()
-    assert [bits(v.grad) for v in nodes] == [bits(g + dg) for g, dg in zip(after_cuts, d)]
+    assert [bits(v.grad) for v in nodes] == [bits(g + dg) for g, dg in zip(after_cuts, d, strict=True)]
     assert all(math.isfinite(w.grad) and w.grad != 0.0 for w in nodes[:8])
 
 

@@ -41,11 +41,11 @@ def check_node(node: Value, inputs: list[float]) -> None:
     found = rule_for(node.op)
     assert found is not None, f"op {node.op!r} has no entry in autograd/rules.py"
     rule, constants = found
-    names = dict(zip("ab", inputs), **constants)
+    names = dict(zip("ab", inputs, strict=False), **constants)  # b only if binary
     assert rule.arity == len(node.parents) == len(inputs)
     y = evaluate(rule.value, **names)
     assert same(node.data, y), f"{node.op}: engine {node.data!r}, table {y!r} at {names}"
-    for k, (recorded, code) in enumerate(zip(node.local_grads, rule.grads)):
+    for k, (recorded, code) in enumerate(zip(node.local_grads, rule.grads, strict=True)):
         expected = evaluate(code, y=node.data, **names)
         assert same(recorded, expected), f"{node.op} d/d input {k}: engine {recorded!r}, table {expected!r}"
 
@@ -62,7 +62,7 @@ def test_engine_ops_match_the_table_bit_for_bit(op, data):
 
 @given(a=st.just(0.0) | st.floats(-20.0, 20.0).filter(lambda x: abs(x) > 1e-3), c=exponents)
 def test_power_by_a_number_matches_the_table(a, c):
-    if a < 0 and not float(c).is_integer() or a == 0 and c < 0:
+    if (a < 0 and not float(c).is_integer()) or (a == 0 and c < 0):
         return  # outside the domain: a clear error, tested in test_value_errors.py
     node = Value(a) ** c
     assert rule_for(node.op)[1] == {"c": float(c)}  # the op name keeps the exponent exactly
@@ -89,7 +89,7 @@ def test_shown_formulas_agree_with_the_exact_ones(op):
     rule = RULES[op]
     points = {"a": 0.7, "b": 1.3, "c": 2.5}
     y = evaluate(rule.value, **points)
-    for exact, shown in zip(rule.grads, rule.shown):
+    for exact, shown in zip(rule.grads, rule.shown, strict=True):
         assert evaluate(shown, y=y, **points) == pytest.approx(evaluate(exact, y=y, **points), rel=1e-12)
 
 

@@ -153,7 +153,10 @@ def test_random_graphs_replay_exactly_at_new_inputs(xs, recipe, shift):
 def test_parameters_are_read_live_and_get_the_plain_gradients(xs, recipe, ws):
     params = [Value(w, label=f"w{k}") for k, w in enumerate(ws)]
     build = build_from(recipe)
-    fn = lambda *vs: build(*vs, *params)  # noqa: E731
+
+    def fn(*vs):
+        return build(*vs, *params)
+
     tape = record(fn, xs, params)
     for p in params:  # a new value of a parameter is used by the next replay
         p.data = p.data * 0.5 - 0.25
@@ -300,7 +303,7 @@ def test_recording_refuses_bad_arguments():
     with pytest.raises(TypeError, match=r"params\[0\] is 1\.0 of type float, not a Value"):
         record(lambda x: x, [1.0], [1.0])
     with pytest.raises(TypeError, match="fn must be a function"):
-        record(3, [1.0])  # type: ignore[arg-type]
+        record(3, [1.0])  # type: ignore[arg-type]  # wrong on purpose
     with pytest.raises(ValueError, match="check_every must be an int >= 0"):
         record(lambda x: x, [1.0], check_every=-1)
     with pytest.raises(TapeError, match=r"inputs\[0\] is nan"):
@@ -359,7 +362,10 @@ def test_check_finds_a_replaced_parameter():
 def test_batched_replay_gives_each_rows_numbers(xs, recipe, rows):
     params = [Value(0.7, label="w")]
     build = build_from(recipe)
-    fn = lambda *vs: build(*vs, *params)  # noqa: E731
+
+    def fn(*vs):
+        return build(*vs, *params)
+
     tape = record(fn, xs, params)
     rng = np.random.default_rng(len(recipe))
     table = np.array(xs) + rng.uniform(-0.5, 0.5, size=(rows, len(xs)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -32,7 +32,7 @@ def run_threads(*targets: Callable[[], None], timeout: float = 60.0) -> None:
         def run() -> None:
             try:
                 target()
-            except BaseException as e:  # noqa: BLE001  (handed to the test's thread)
+            except BaseException as e:  # handed to the test's thread
                 errors.append(e)
 
         return run

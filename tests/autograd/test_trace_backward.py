@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import struct
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given
@@ -138,7 +138,10 @@ def test_steps_by_hand():
         "b.grad += 2.0 * 1.0 = 2.0",
     ]
     assert [(s.node_name, s.parent_name, s.index) for s in steps] == [
-        ("y", "p", 0), ("y", "a", 1), ("p", "a", 0), ("p", "b", 1)
+        ("y", "p", 0),
+        ("y", "a", 1),
+        ("p", "a", 0),
+        ("p", "b", 1),
     ]
     assert [s.grad_after for s in steps] == [1.0, 1.0, -2.0, 2.0]
     assert (a.grad, b.grad, p.grad, y.grad) == (-2.0, 2.0, 1.0, 1.0)
@@ -167,13 +170,27 @@ def test_stand_in_names_of_every_op():
     b = Value(3.0, label="b")
     y = ((a + b) - (a / b)) ** 2 + (-a) ** b
     assert node_names(topological_order(y)) == [
-        "b", "leaf#1", "add#2", "div#3", "sub#4", "pow#5", "neg#6", "pow#7", "add#8"
+        "b",
+        "leaf#1",
+        "add#2",
+        "div#3",
+        "sub#4",
+        "pow#5",
+        "neg#6",
+        "pow#7",
+        "add#8",
     ]
 
 
 def test_format_number():
     assert [format_number(x) for x in (0.42, 1.0, -3.0, 0.123456, 12345.678, 1e-9, -0.0)] == [
-        "0.42", "1.0", "-3.0", "0.1235", "12350.0", "1e-09", "0.0"
+        "0.42",
+        "1.0",
+        "-3.0",
+        "0.1235",
+        "12350.0",
+        "1e-09",
+        "0.0",
     ]
     assert [format_number(x) for x in (math.inf, -math.inf, math.nan)] == ["inf", "-inf", "nan"]
 
@@ -211,8 +228,8 @@ def test_deep_chain_needs_no_recursion():
 
 
 def test_not_a_value():
-    with pytest.raises(TypeError, match="trace_backward: expected a Value.*got 3.0"):
-        trace_backward(3.0)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"trace_backward: expected a Value.*got 3\.0"):
+        trace_backward(3.0)  # type: ignore[arg-type]  # wrong on purpose
 
 
 def test_step_is_read_only():
@@ -220,4 +237,4 @@ def test_step_is_read_only():
     (step,) = trace_backward(a.tanh())
     assert isinstance(step, BackwardStep)
     with pytest.raises(AttributeError):
-        step.contribution = 2.0  # type: ignore[misc]
+        step.contribution = 2.0  # type: ignore[misc]  # a frozen field, on purpose

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import gc
 import math
+import pickle
 import sys
 
 from hypothesis import given
@@ -127,3 +129,17 @@ def test_graph_is_freed_by_reference_counting_alone():
         gc.enable()
     assert during - before == 5001
     assert after - before == 1  # only x is left, and no collection ran
+
+
+def test_a_copied_or_pickled_graph_backpropagates_like_the_original():
+    # The marker of a node with three or more inputs survives copying: an enum member stays itself.
+    a, b, c = Value(1.0), Value(2.0), Value(3.0)
+    y = Value.from_op(6.0, (a, b, c), (6.0, 3.0, 2.0), "abc") * a.tanh()
+    y.backward()
+    expected = [a.grad, b.grad, c.grad]
+    for z in (copy.deepcopy(y), pickle.loads(pickle.dumps(y))):
+        for node in topological_order(z):  # the copies' gradients start from y's
+            node.grad = 0.0
+        z.backward()
+        leaves = z.parents[0].parents
+        assert [v.grad for v in leaves] == expected and leaves[0] is z.parents[1].parents[0]

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from autograd import Value
+from autograd import Value, no_grad
 from autograd.testing import assert_grads_match, points
 
 
@@ -173,3 +173,47 @@ def test_value_construction():
     assert (v.grad, v.label, v.op, v.parents) == (0.0, "", "", ())
     assert sum([Value(1.0), Value(2.0), Value(3.5)]).data == 6.5
     assert "label='w'" in repr(Value(1.0, label="w"))
+
+
+class Named(Value):
+    """A user's subclass: its instances are the leaves it makes, every op's result is a plain Value."""
+
+    def describe(self) -> str:
+        return f"{self.label} = {self.data}"
+
+
+def test_every_op_on_a_subclass_gives_a_plain_value_and_backward_reaches_its_leaves():
+    a, b = Named(2.0, label="a"), Named(0.5, label="b")
+    assert type(a) is Named and a.describe() == "a = 2.0"
+    results = [a + b, a - b, a * b, a / b, a**b, a + 1, 1 + a, 2 - a, 3 * a, 1 / a, 2**a, a**2, -a]
+    results += [a.exp(), a.log(), a.tanh(), a.sigmoid(), a.relu()]
+    assert [type(y) for y in results] == [Value] * 18
+    assert +a is a  # unary plus makes no node
+    for parents in [(a,), (a, b), (a, b, a)]:
+        y = Named.from_op(1.0, parents, (1.0,) * len(parents), "f")
+        assert type(y) is Value and y.parents == parents
+        with no_grad():
+            assert type(Named.from_op(1.0, parents, (1.0,) * len(parents), "f")) is Value
+    assert type(Named.from_op(1.0, (), (), "constant")) is Value
+    y = a * b + a.tanh()
+    y.backward()
+    t = math.tanh(2.0)
+    assert (a.grad, b.grad) == (0.5 + (1.0 - t * t), 2.0)
+
+
+def test_every_row_of_the_slot_table_reads_back_as_parents_and_local_grads():
+    a, b, c = Value(2.0), Value(3.0), Value(5.0)
+    t = math.tanh(2.0)
+    rows = {
+        "leaf": (a, (), ()),
+        "unary": (a.tanh(), (a,), (1.0 - t * t,)),
+        "binary": (a * b, (a, b), (3.0, 2.0)),
+        "many": (Value.from_op(30.0, [a, b, c], [15.0, 10.0, 6.0], "abc"), (a, b, c), (15.0, 10.0, 6.0)),
+        "many, a repeated input": (Value.from_op(8.0, (a, a, a), (4, 4, 4), "cube"), (a, a, a), (4.0, 4.0, 4.0)),
+    }
+    for row, (node, parents, local_grads) in rows.items():
+        assert node.parents == parents and node.local_grads == local_grads, row
+        assert type(node.parents) is tuple and type(node.local_grads) is tuple, row
+    with no_grad():  # every node a leaf
+        for node in (a.tanh(), a * b, Value.from_op(1.0, (a, b, c), (1.0, 1.0, 1.0), "abc")):
+            assert node.parents == () and node.local_grads == () and node.op != ""

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 
 import pytest
 
+import autograd
 from benchmarks import cases
 from benchmarks.__main__ import main
 from benchmarks.engines import GRADTRACE, MICROGRAD
@@ -32,7 +34,7 @@ def test_both_engines_compute_the_same_moons_step():
     for engine in (MICROGRAD, GRADTRACE):
         model = cases.PlainMLP(engine.Value, 2, [16, 16, 1])
         losses.append([cases.moons_step(engine, model, xs, ys) for _ in range(3)])
-    for a, b in zip(*losses):
+    for a, b in zip(*losses, strict=True):
         assert abs(a - b) <= 1e-12 * max(1.0, abs(a))
 
 
@@ -86,3 +88,16 @@ def test_the_replayed_moons_steps_are_the_plain_step():
         assert abs(cases.batched_step(batch, l2, batched, table) - loss) <= 1e-12
         for p, q, r in zip(plain.parameters(), replay.parameters(), batched.parameters(), strict=True):
             assert p.data == q.data and abs(p.data - r.data) <= 1e-12
+
+
+def test_survives_checks_the_gradient_not_just_that_backward_returned(monkeypatch):
+    assert cases.survives(GRADTRACE, 200) and cases.survives(MICROGRAD, 200)
+    assert not cases.survives(MICROGRAD, 2_000)  # micrograd's recursive topological sort
+    assert cases.chain_grad(1) == 1.0001 * (1 - math.tanh(0.3 * 1.0001 + 0.001) ** 2)
+
+    def tanh_with_derivative_one(self):  # a planted bug: every backward pass completes, wrongly
+        return autograd.Value.from_op(math.tanh(self.data), (self,), (1.0,), "tanh")
+
+    monkeypatch.setattr(autograd.Value, "tanh", tanh_with_derivative_one)
+    with pytest.raises(ArithmeticError, match=r"gradtrace: backward through 50 chain steps gave x.grad = 1.00501"):
+        cases.survives(GRADTRACE, 50)

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 import demos._common as common
+
 from demo_files import assert_image, read_json
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,10 +44,16 @@ OUTPUT = {  # one output flag of each demo, with a file name of its kind
     "demos.explore": ("--out", "page.html"),
 }
 ALL_OUTPUTS = [  # every output flag of every demo
-    ("demos.xor", "--json", "x.json"), ("demos.xor", "--plot", "x.png"), ("demos.xor", "--graph", "x.svg"),
-    ("demos.moons", "--plot", "m.pdf"), ("demos.why_backprop", "--plot", "w.svg"),
-    ("demos.why_backprop", "--json", "w.json"), ("demos.vanishing", "--plot", "v.png"),
-    ("demos.vanishing", "--graph", "v.dot"), ("demos.topo", "--graph", "t.png"), ("demos.explore", "--out", "e.html"),
+    ("demos.xor", "--json", "x.json"),
+    ("demos.xor", "--plot", "x.png"),
+    ("demos.xor", "--graph", "x.svg"),
+    ("demos.moons", "--plot", "m.pdf"),
+    ("demos.why_backprop", "--plot", "w.svg"),
+    ("demos.why_backprop", "--json", "w.json"),
+    ("demos.vanishing", "--plot", "v.png"),
+    ("demos.vanishing", "--graph", "v.dot"),
+    ("demos.topo", "--graph", "t.png"),
+    ("demos.explore", "--out", "e.html"),
 ]
 
 
@@ -55,8 +62,15 @@ def fast_argv(demo: str, flag: str | None = None, path: str | Path | None = None
     return argv + ([flag, str(path)] if flag is not None else [])
 
 
-def cli(demo: str, argv: list[str], cwd: Path, *, path_env: str | None = None, file_limit: int | None = None,
-        timeout: float = 120) -> subprocess.CompletedProcess:
+def cli(
+    demo: str,
+    argv: list[str],
+    cwd: Path,
+    *,
+    path_env: str | None = None,
+    file_limit: int | None = None,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess:
     """``python -m demo argv`` in ``cwd``; ``path_env`` replaces PATH, ``file_limit`` sets RLIMIT_FSIZE (bytes)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     if path_env is not None:
@@ -66,8 +80,15 @@ def cli(demo: str, argv: list[str], cwd: Path, *, path_env: str | None = None, f
         if file_limit is not None:
             resource.setrlimit(resource.RLIMIT_FSIZE, (file_limit, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
 
-    return subprocess.run([sys.executable, "-m", demo, *argv], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=timeout, preexec_fn=limit)
+    return subprocess.run(
+        [sys.executable, "-m", demo, *argv],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=limit,
+    )
 
 
 def one_line(stderr: str) -> str:
@@ -106,8 +127,9 @@ def test_each_demo_succeeds_quietly_with_exit_0(demo, tmp_path):
 
 @pytest.mark.parametrize("demo, flag, name", ALL_OUTPUTS)
 @pytest.mark.parametrize("where", ["under a file", "a folder"])
-def test_an_output_that_cannot_be_a_file_is_a_usage_error_before_any_work(demo, flag, name, where, tmp_path,
-                                                                          monkeypatch, capsys):
+def test_an_output_that_cannot_be_a_file_is_a_usage_error_before_any_work(
+    demo, flag, name, where, tmp_path, monkeypatch, capsys
+):
     # in-process for speed: the same main() the command runs; the subprocess test below checks one of each
     monkeypatch.chdir(tmp_path)
     (tmp_path / "notes.txt").write_text("notes")
@@ -132,8 +154,10 @@ def test_a_folder_as_the_output_is_one_line_and_exit_2(demo, tmp_path):
     before = listing(tmp_path)
     done = cli(demo, fast_argv(demo, flag, name), tmp_path)
     assert done.returncode == 2 and done.stdout == ""
-    assert one_line(done.stderr) == f"python -m {demo}: error: {flag}: cannot write {name!r}: it is a folder; " \
-                                     "give the path of a file in it"
+    assert (
+        one_line(done.stderr) == f"python -m {demo}: error: {flag}: cannot write {name!r}: it is a folder; "
+        "give the path of a file in it"
+    )
     assert listing(tmp_path) == before
 
 
@@ -154,12 +178,15 @@ def test_a_file_size_limit_is_one_line_exit_1_and_the_old_file_stays(demo, tmp_p
     assert listing(tmp_path) == before  # the old file, no temporary file, no out/ folder
 
 
-@pytest.mark.parametrize("demo, argv", [
-    ("demos.xor", ["--graph", "g.svg"]),
-    ("demos.vanishing", []),  # draws its graph by default
-    ("demos.topo", ["--graph", "t.pdf"]),
-    ("demos.explore", []),
-])
+@pytest.mark.parametrize(
+    "demo, argv",
+    [
+        ("demos.xor", ["--graph", "g.svg"]),
+        ("demos.vanishing", []),  # draws its graph by default
+        ("demos.topo", ["--graph", "t.pdf"]),
+        ("demos.explore", []),
+    ],
+)
 def test_without_dot_a_picture_is_one_line_and_exit_1_before_any_work(demo, argv, tmp_path):
     empty = tmp_path / "empty-bin"
     empty.mkdir()
@@ -193,9 +220,13 @@ def test_explore_refuses_a_graph_too_large_in_one_line(tmp_path):
 
 def test_a_reader_that_goes_away_ends_the_demo_quietly(tmp_path):
     # `python -m demos.topo | head -0`: the pipe closes before the demo writes to it
-    process = subprocess.Popen([sys.executable, "-m", "demos.topo", "--no-graph"], cwd=tmp_path,
-                               env=dict(os.environ, PYTHONPATH=str(ROOT)), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "demos.topo", "--no-graph"],
+        cwd=tmp_path,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     process.stdout.close()
     stderr = process.stderr.read().decode()
     assert process.wait(timeout=60) == 1
@@ -228,21 +259,27 @@ def test_ctrl_c_is_one_line_exit_130_and_the_old_output_stays(demo, tmp_path):
     (out / "summary.json").write_text('{"old": true}')
     before = listing(tmp_path)
     argv = LONG[demo] + (["--json", str(out / "summary.json")] if demo in ("demos.xor", "demos.why_backprop") else [])
-    process = subprocess.Popen([sys.executable, "-c", INTERRUPTIBLE.format(demo=demo), *argv], cwd=tmp_path,
-                               env=dict(os.environ, PYTHONPATH=str(ROOT)), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", INTERRUPTIBLE.format(demo=demo), *argv],
+        cwd=tmp_path,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert process.stdout.readline() == "ready\n"
         time.sleep(1.0)  # well inside main() by now (not a timing assertion: only a wait before the signal)
         assert process.poll() is None, "the demo ended before it could be interrupted"
         process.send_signal(signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=60)
+        _, stderr = process.communicate(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
     assert process.returncode == 130
-    assert one_line(stderr) == (f"python -m {demo}: interrupted (Ctrl-C); no file was left half-written: "
-                                "run it again for the outputs")
+    assert one_line(stderr) == (
+        f"python -m {demo}: interrupted (Ctrl-C); no file was left half-written: run it again for the outputs"
+    )
     assert listing(tmp_path) == before
 
 

@@ -69,8 +69,9 @@ def parser_with_outputs() -> DemoParser:
     parser.add_argument("--lr", type=number(above=0), default=1.0)
     parser.add_argument("--noise", type=number(at_least=0), default=0.0)
     parser.add_output("--plot", "example.png", IMAGE_SUFFIXES, "draw", optional=True)
-    parser.add_output("--graph", "example.svg", GRAPH_SUFFIXES, "graph", unless="no_graph",
-                      needs_dot=(".svg", ".png", ".pdf"))
+    parser.add_output(
+        "--graph", "example.svg", GRAPH_SUFFIXES, "graph", unless="no_graph", needs_dot=(".svg", ".png", ".pdf")
+    )
     parser.add_argument("--no-graph", action="store_true")
     parser.add_output("--json", "example.json", (), "summary", optional=True)
     return parser
@@ -119,8 +120,11 @@ def test_usage_errors_are_one_line_and_exit_2(argv, message, tmp_path, monkeypat
 def test_a_picture_that_needs_dot_is_refused_before_any_work_when_dot_is_missing(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("PATH", str(tmp_path))  # no `dot` here
-    with pytest.raises(GraphvizNotFoundError, match=r"--graph 'out/example.svg' is drawn by the Graphviz `dot` "
-                                                    r"program, which is not on PATH\. Install Graphviz"):
+    with pytest.raises(
+        GraphvizNotFoundError,
+        match=r"--graph 'out/example.svg' is drawn by the Graphviz `dot` "
+        r"program, which is not on PATH\. Install Graphviz",
+    ):
         parser_with_outputs().parse_args([])
     assert parser_with_outputs().parse_args(["--graph", "g.dot"]).graph == "g.dot"  # source needs no program
     assert parser_with_outputs().parse_args(["--no-graph"]).no_graph  # no picture, no check
@@ -153,16 +157,27 @@ def command(error: BaseException | None, code: int = 0):
     [
         (None, 0, None),
         (KeyboardInterrupt(), 130, "interrupted (Ctrl-C); no file was left half-written: run it again for the outputs"),
-        (FileWriteError("save_json", "out/x.json", "the disk is full; free some space", errno.ENOSPC), 1,
-         "error: cannot write 'out/x.json': the disk is full; free some space"),
-        (GraphvizNotFoundError("save_graph: writing 'g.svg' needs the Graphviz `dot` program"), 1,
-         "error: save_graph: writing 'g.svg' needs the Graphviz `dot` program"),
-        (GraphTooLargeError("draw_graph: the graph has 900 Values"), 1,
-         "error: draw_graph: the graph has 900 Values"),
-        (DemoError("matplotlib is not installed:\npip install it"), 1,
-         "error: matplotlib is not installed: pip install it"),
-        (PermissionError(errno.EACCES, "Permission denied", "x.txt"), 1,
-         "error: [Errno 13] Permission denied: 'x.txt'"),
+        (
+            FileWriteError("save_json", "out/x.json", "the disk is full; free some space", errno.ENOSPC),
+            1,
+            "error: cannot write 'out/x.json': the disk is full; free some space",
+        ),
+        (
+            GraphvizNotFoundError("save_graph: writing 'g.svg' needs the Graphviz `dot` program"),
+            1,
+            "error: save_graph: writing 'g.svg' needs the Graphviz `dot` program",
+        ),
+        (GraphTooLargeError("draw_graph: the graph has 900 Values"), 1, "error: draw_graph: the graph has 900 Values"),
+        (
+            DemoError("matplotlib is not installed:\npip install it"),
+            1,
+            "error: matplotlib is not installed: pip install it",
+        ),
+        (
+            PermissionError(errno.EACCES, "Permission denied", "x.txt"),
+            1,
+            "error: [Errno 13] Permission denied: 'x.txt'",
+        ),
     ],
 )
 def test_run_turns_ordinary_failures_into_one_line_and_an_exit_code(error, code, line, capsys):
@@ -211,8 +226,14 @@ def test_importing_a_demo_runs_nothing(tmp_path):
     # a fresh interpreter, so that each module really runs its top level (a reload here would swap the classes
     # other tests hold, such as ExpressionError)
     root = Path(__file__).resolve().parents[2]
-    done = subprocess.run([sys.executable, "-c", "import " + ", ".join(DEMOS)], cwd=tmp_path, capture_output=True,
-                          text=True, env=dict(os.environ, PYTHONPATH=str(root)), timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", "import " + ", ".join(DEMOS)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(root)),
+        timeout=60,
+    )
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
     assert os.listdir(tmp_path) == []
 
@@ -222,7 +243,7 @@ def test_each_demo_has_usage_and_a_main(name):
     module = importlib.import_module(name)
     assert callable(module.main)
     assert "Usage" in module.__doc__ and "python -m " + name in module.__doc__
-    assert 'if __name__ == "__main__":\n    run(main)\n' in open(module.__file__, encoding="utf-8").read()
+    assert 'if __name__ == "__main__":\n    run(main)\n' in Path(module.__file__).read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("name", DEMOS)
@@ -238,5 +259,5 @@ def test_argparse_is_not_needed_by_the_demos_themselves():
     # every demo parses through DemoParser (one-line errors, shared flags), none builds its own ArgumentParser
     for name in DEMOS:
         source = importlib.import_module(name).__file__
-        assert "argparse.ArgumentParser(" not in open(source, encoding="utf-8").read(), name
+        assert "argparse.ArgumentParser(" not in Path(source).read_text(encoding="utf-8"), name
     assert issubclass(DemoParser, argparse.ArgumentParser)

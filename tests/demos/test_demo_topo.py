@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from demo_files import assert_image
 from demos.topo import doubling_chain, main, naive_backward_WRONG, topological_backward
+
+from demo_files import assert_image
 
 
 def test_the_naive_recursion_gives_6_where_the_answer_is_4():

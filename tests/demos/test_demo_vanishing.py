@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 
 import pytest
 
-from demo_files import assert_image
 from demos.vanishing import layer_gradients, main, sigmoid_chain
+
+from demo_files import assert_image
 
 
 def sigmoid(z: float) -> float:
@@ -21,7 +23,7 @@ def test_sigmoid_gradients_shrink_layer_by_layer_and_relu_ones_do_not():
     assert len(sig) == len(relu) == 9
     # every sigmoid layer passes on at most 1/4 of the slope: orders of magnitude lost
     assert sig[0] < 1e-4 * sig[-2]
-    assert all(a < b for a, b in zip(sig[:-1], sig[1:]))
+    assert all(a < b for a, b in itertools.pairwise(sig))
     assert relu[0] > 1e-2 * relu[-2]
 
 
@@ -46,8 +48,26 @@ def test_the_chain_gradient_is_the_product_of_the_local_slopes():
 
 def test_main_prints_the_table_and_writes_both_pictures(tmp_path, capsys):
     plot, graph = tmp_path / "v.png", tmp_path / "v.svg"
-    assert main(["--depth", "5", "--width", "5", "--samples", "4", "--graph-depth", "3",
-                 "--plot", str(plot), "--graph", str(graph), "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "--depth",
+                "5",
+                "--width",
+                "5",
+                "--samples",
+                "4",
+                "--graph-depth",
+                "3",
+                "--plot",
+                str(plot),
+                "--graph",
+                str(graph),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert re.search(r"layer\s+sigmoid\s+tanh\s+relu", out)
     assert re.search(r"^\s+6 out(\s+\d\.\d\de[+-]\d\d){3}$", out, re.MULTILINE)
@@ -59,8 +79,26 @@ def test_main_prints_the_table_and_writes_both_pictures(tmp_path, capsys):
 
 def test_the_graph_is_coloured_by_gradient(tmp_path):
     graph = tmp_path / "v.dot"
-    assert main(["--depth", "2", "--width", "2", "--samples", "2", "--graph-depth", "2",
-                 "--plot", str(tmp_path / "v.pdf"), "--graph", str(graph), "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "--depth",
+                "2",
+                "--width",
+                "2",
+                "--samples",
+                "2",
+                "--graph-depth",
+                "2",
+                "--plot",
+                str(tmp_path / "v.pdf"),
+                "--graph",
+                str(graph),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     dot = graph.read_text()
     assert "rankdir=TB" in dot
     fills = set(re.findall(r'fillcolor="(#[0-9a-f]{6})"', dot))
@@ -75,8 +113,17 @@ def test_no_pictures_writes_nothing(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "argv", [["--depth", "0"], ["--width", "0"], ["--samples", "0"], ["--graph-depth", "0"], ["--graph-depth", "21"],
-             ["--plot", "v.jpg"], ["--graph", "g.txt"], ["--init", "zeros"]]
+    "argv",
+    [
+        ["--depth", "0"],
+        ["--width", "0"],
+        ["--samples", "0"],
+        ["--graph-depth", "0"],
+        ["--graph-depth", "21"],
+        ["--plot", "v.jpg"],
+        ["--graph", "g.txt"],
+        ["--init", "zeros"],
+    ],
 )
 def test_bad_arguments_are_refused(argv, capsys):
     with pytest.raises(SystemExit) as exc:

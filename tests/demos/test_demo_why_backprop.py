@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from demo_files import assert_image, read_json
 from demos.why_backprop import compare, main
+
+from demo_files import assert_image, read_json
 
 
 @pytest.mark.parametrize("width, depth, nin", [(1, 1, 1), (3, 2, 2), (5, 3, 4)])

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from autograd import numerical_grad
-from demo_files import assert_image, read_json
 from demos.xor import DEFAULTS, TARGETS, _nudge_epoch, main, make_model, train, xor_loss
+
+from demo_files import assert_image, read_json
 
 SUMMARY_KEYS = {"method", "epochs", "final_loss", "predictions", "learned", "seconds"}
 
@@ -16,7 +17,7 @@ def _check_summary(summary: dict, method: str, epochs: int) -> None:
     assert summary["method"] == method and summary["epochs"] == epochs
     assert len(summary["predictions"]) == 4 and all(0.0 < p < 1.0 for p in summary["predictions"])
     assert summary["learned"] is True
-    for p, t in zip(summary["predictions"], TARGETS):  # the order is 00, 01, 10, 11
+    for p, t in zip(summary["predictions"], TARGETS, strict=True):  # the order is 00, 01, 10, 11
         assert abs(p - t) < 0.2
     assert 0.0 <= summary["final_loss"] < 0.01
     assert summary["seconds"] > 0.0
@@ -38,8 +39,21 @@ def test_nudging_learns_xor_with_the_defaults(tmp_path):
 
 def test_both_start_from_the_same_weights_and_draw_everything(tmp_path):
     json_path, plot, graph = tmp_path / "both.json", tmp_path / "loss.png", tmp_path / "g" / "graph.svg"
-    argv = ["--method", "both", "--epochs", "600", "--seed", "2", "--quiet",
-            "--json", str(json_path), "--plot", str(plot), "--graph", str(graph)]
+    argv = [
+        "--method",
+        "both",
+        "--epochs",
+        "600",
+        "--seed",
+        "2",
+        "--quiet",
+        "--json",
+        str(json_path),
+        "--plot",
+        str(plot),
+        "--graph",
+        str(graph),
+    ]
     assert main(argv) == 0
     summary = read_json(json_path)
     assert summary["method"] == "both" and summary["epochs"] == 600
@@ -66,13 +80,13 @@ def test_one_nudge_epoch_is_the_forward_difference_step():
     slopes = numerical_grad(lambda: xor_loss(model), params, eps=eps, method="forward")
     loss_before = xor_loss(model).data
     assert _nudge_epoch(params, lambda: xor_loss(model), lr, eps) == loss_before
-    for p, w0, slope in zip(params, start, slopes):
+    for p, w0, slope in zip(params, start, slopes, strict=True):
         assert p.data == pytest.approx(w0 - lr * slope, rel=1e-12, abs=1e-15)
     # and that slope is the gradient backprop finds, up to the forward difference's O(eps) error
     fresh = make_model(seed=3)
     loss = xor_loss(fresh)
     loss.backward()
-    for p, slope in zip(fresh.parameters(), slopes):
+    for p, slope in zip(fresh.parameters(), slopes, strict=True):
         assert slope == pytest.approx(p.grad, abs=1e-4)
 
 
@@ -91,8 +105,24 @@ def test_train_refuses_an_unknown_method():
 
 def test_bce_loss_and_tanh_are_options(tmp_path):
     path = tmp_path / "x.json"
-    assert main(["--loss", "bce", "--activation", "tanh", "--init", "xavier", "--epochs", "5",
-                 "--json", str(path), "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "--loss",
+                "bce",
+                "--activation",
+                "tanh",
+                "--init",
+                "xavier",
+                "--epochs",
+                "5",
+                "--json",
+                str(path),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     summary = read_json(path)
     assert summary["epochs"] == 5 and set(summary) == SUMMARY_KEYS
 
@@ -115,8 +145,18 @@ def test_graph_in_dot_and_pdf(tmp_path):
 
 @pytest.mark.parametrize(
     "argv",
-    [["--epochs", "0"], ["--lr", "0"], ["--lr", "-1"], ["--lr", "inf"], ["--eps", "0"], ["--eps", "nan"],
-     ["--method", "guess"], ["--plot", "loss.txt"], ["--graph", "g.jpg"], ["--init", "zeros"]],
+    [
+        ["--epochs", "0"],
+        ["--lr", "0"],
+        ["--lr", "-1"],
+        ["--lr", "inf"],
+        ["--eps", "0"],
+        ["--eps", "nan"],
+        ["--method", "guess"],
+        ["--plot", "loss.txt"],
+        ["--graph", "g.jpg"],
+        ["--init", "zeros"],
+    ],
 )
 def test_bad_arguments_are_refused(argv, capsys):
     with pytest.raises(SystemExit) as exc:

@@ -10,7 +10,7 @@ import pytest
 
 from autograd import topological_order
 from demos._common import DemoError
-from demos.explore import ExpressionError, build_expression, main, parse_assignment, xor_loss
+from demos.explore import ExpressionError, build_expression, main, parse_assignment, xor_sample_loss
 
 DATA_BLOCK = re.compile(r'<script type="application/json" id="explorer-data">(.*?)</script>', re.DOTALL)
 
@@ -118,9 +118,7 @@ def test_values_that_no_name_uses_are_an_error():
         build_expression("a * 2", {"a": 1.0, "b": 2.0})
 
 
-@pytest.mark.parametrize(
-    "text, expected", [("a=2", ("a", 2.0)), ("b=-3", ("b", -3.0)), (" x1 = 1e-3 ", ("x1", 0.001))]
-)
+@pytest.mark.parametrize("text, expected", [("a=2", ("a", 2.0)), ("b=-3", ("b", -3.0)), (" x1 = 1e-3 ", ("x1", 0.001))])
 def test_parse_assignment(text, expected):
     assert parse_assignment(text) == expected
 
@@ -142,20 +140,20 @@ def test_parse_assignment_refuses(text, message):
         parse_assignment(text)
 
 
-def test_xor_loss_is_the_squared_error_of_the_network():
-    loss, model = xor_loss(seed=0, sample="11")
+def test_xor_sample_loss_is_the_squared_error_of_the_network():
+    loss, model = xor_sample_loss(seed=0, sample="11")
     (x1, x2) = (1.0, 1.0)
     # the forward pass again, by hand, from the model's own weights
     hidden = []
     for neuron in model.layers[0].neurons:
-        z = sum(w.data * x for w, x in zip(neuron.w, (x1, x2))) + neuron.b.data
+        z = sum(w.data * x for w, x in zip(neuron.w, (x1, x2), strict=True)) + neuron.b.data
         hidden.append(1 / (1 + math.exp(-z)))
     (out,) = model.layers[1].neurons
-    y = 1 / (1 + math.exp(-(sum(w.data * h for w, h in zip(out.w, hidden)) + out.b.data)))
+    y = 1 / (1 + math.exp(-(sum(w.data * h for w, h in zip(out.w, hidden, strict=True)) + out.b.data)))
     assert loss.data == pytest.approx((y - 0.0) ** 2, rel=1e-12)
     assert loss.label == "loss"
     with pytest.raises(ValueError, match="sample must be one of"):
-        xor_loss(sample="12")
+        xor_sample_loss(sample="12")
 
 
 def test_main_writes_the_xor_page_by_default(tmp_path, monkeypatch, capsys):
@@ -166,7 +164,7 @@ def test_main_writes_the_xor_page_by_default(tmp_path, monkeypatch, capsys):
     text = page.read_text(encoding="utf-8")
     assert len(text.encode("utf-8")) < 300_000  # a few hundred KB at most
     data = json.loads(DATA_BLOCK.search(text).group(1))
-    loss, _ = xor_loss(seed=0, sample="10")
+    loss, _ = xor_sample_loss(seed=0, sample="10")
     assert len(data["steps"]) == sum(len(v.parents) for v in topological_order(loss))
     assert data["nodes"][data["root"]]["name"] == "loss"
     assert {"x1", "x2", "y", "L0.N0.w0", "L1.N0.b"} <= {n["name"] for n in data["nodes"]}

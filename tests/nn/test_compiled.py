@@ -199,11 +199,11 @@ def test_construction_is_checked():
     with pytest.raises(TapeError, match="needs one output Value per example"):
         CompiledLoss(model, mse_loss, batched=False)([[1.0, 2.0]], [1.0])
     with pytest.raises(TypeError, match="model must be a Module"):
-        CompiledLoss(lambda x: x, mse_loss)  # type: ignore[arg-type]
+        CompiledLoss(lambda x: x, mse_loss)  # type: ignore[arg-type]  # wrong on purpose
     with pytest.raises(ValueError, match="alpha must be a finite number >= 0"):
         CompiledLoss(MLP(2, [1]), mse_loss, alpha=-1.0)
     with pytest.raises(TypeError, match="loss must be a function"):
-        CompiledLoss(MLP(2, [1]), "mse")  # type: ignore[arg-type]
+        CompiledLoss(MLP(2, [1]), "mse")  # type: ignore[arg-type]  # wrong on purpose
 
 
 def test_batched_without_numpy_says_how_to_install_it(monkeypatch):

@@ -51,14 +51,14 @@ def test_the_global_generator_is_left_alone():
 
 
 def test_forward_and_gradients_agree_with_micrograd():
-    X, y = make_moons(20, 0.1, seed=4)
+    inputs, y = make_moons(20, 0.1, seed=4)
     ours = MLP(2, [16, 16, 1], activation="relu", output_activation="linear", init="micrograd", seed=4)
     theirs = micrograd_mlp(2, [16, 16, 1], 4)
-    scores = [ours(list(x)) for x in X]
-    their_scores = [theirs([micrograd.engine.Value(a) for a in x]) for x in X]
+    scores = [ours(list(x)) for x in inputs]
+    their_scores = [theirs([micrograd.engine.Value(a) for a in x]) for x in inputs]
     assert [s.data for s in scores] == [s.data for s in their_scores]  # same sums, in the same order
     loss = hinge_loss(scores, y, alpha=1e-4, params=ours)
-    losses = [(1 + -yi * si).relu() for yi, si in zip(y, their_scores)]
+    losses = [(1 + -yi * si).relu() for yi, si in zip(y, their_scores, strict=True)]
     their_loss = sum(losses) * (1.0 / len(losses)) + 1e-4 * sum(p * p for p in theirs.parameters())
     assert loss.data == pytest.approx(their_loss.data, rel=1e-14)
     loss.backward()
@@ -75,18 +75,18 @@ def micrograd_moons_demo(seed: int) -> float:
 
     The loss and its gradients are replayed from a tape (nn.CompiledLoss, tested in
     test_compiled.py to give the plain path's numbers) instead of 100 graphs of Values a step."""
-    X, y = make_moons(100, 0.1, seed=seed)
+    inputs, y = make_moons(100, 0.1, seed=seed)
     model = MLP(2, [16, 16, 1], activation="relu", output_activation="linear", init="micrograd", seed=seed)
     params = model.parameters()
     step = CompiledLoss(model, hinge_loss, alpha=1e-4)
     for k in range(100):
         model.zero_grad()
-        step.backward(X, y)
+        step.backward(inputs, y)
         lr = 1.0 - 0.9 * k / 100
         for p in params:
             p.data -= lr * p.grad
     with no_grad():
-        return accuracy([model(list(x)) for x in X], y)
+        return accuracy([model(list(x)) for x in inputs], y)
 
 
 def test_micrograd_init_learns_the_moons_demo_for_at_least_7_of_8_seeds():

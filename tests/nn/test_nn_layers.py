@@ -56,8 +56,10 @@ def test_mlp_draws_layer_by_layer_from_one_generator():
     rng = random.Random(11)
     first, second = Layer(2, 3, "tanh", rng), Layer(3, 1, "linear", rng)
     model = MLP(2, [3, 1], seed=11)
-    assert model.parameters() != first.parameters() + second.parameters()
-    assert [p.data for p in model.parameters()] == [p.data for p in first.parameters() + second.parameters()]
+    layers = enumerate((first, second))
+    by_hand = {f"layers.{i}.{name}": x for i, layer in layers for name, x in layer.state_dict().items()}
+    assert model.state_dict() == by_hand
+    assert len(by_hand) == 13 and len(set(by_hand.values())) == 10  # 9 distinct weights, 4 zero biases
 
 
 def test_same_seed_same_model_other_seed_other_model():

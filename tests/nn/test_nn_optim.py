@@ -76,7 +76,7 @@ def test_adam_first_step_is_lr_times_the_sign():
     # bias correction makes the first step lr * g / (|g| + eps), whatever the size of g
     ps = [Value(0.0), Value(0.0), Value(0.0)]
     opt = Adam(ps, lr=0.01, eps=1e-300)  # the smallest eps worth writing: nothing next to |g| >= 1e-6
-    for p, g in zip(ps, [1e-6, -3.0, 1e6]):
+    for p, g in zip(ps, [1e-6, -3.0, 1e6], strict=True):
         p.grad = g
     opt.step()
     assert [p.data for p in ps] == pytest.approx([-0.01, 0.01, -0.01], rel=1e-12)

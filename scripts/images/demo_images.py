@@ -1,6 +1,6 @@
 """Write the demo pictures the README shows into docs/images/, by running the demos themselves.
 
-Usage: python scripts/images/demos.py [--out DIR] [--skip-moons]
+Usage: python scripts/images/demo_images.py [--out DIR] [--skip-moons]
 
 Every picture is made by the demo's own ``main()`` with its default settings
 (XOR by both methods, seed 0), so the README shows what the commands print.
@@ -10,21 +10,18 @@ The moons run takes the longest (its 100 full-batch steps, about 20 s).
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-if __name__ == "__main__":  # run as a script, this folder comes first on sys.path and this file would hide the package
-    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
-
-from demos import moons, topo, vanishing, why_backprop, xor  # noqa: E402
+from demos import moons, topo, vanishing, why_backprop, xor
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "images"
 
 
 def main(argv: list[str] | None = None) -> list[Path]:
     """Run each demo into ``--out`` (default docs/images); return the paths written."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python scripts/images/demo_images.py", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--out", type=Path, default=OUT, help="folder for the images (default: docs/images)")
     parser.add_argument("--skip-moons", action="store_true", help="leave out the slowest picture")
     args = parser.parse_args(argv)
@@ -45,5 +42,5 @@ def main(argv: list[str] | None = None) -> list[Path]:
 
 
 if __name__ == "__main__":
-    for path in main(sys.argv[1:]):
+    for path in main():
         print(f"wrote {path}")
