@@ -20,7 +20,7 @@ from autograd.explorer_maths import Bound, Formula, Token, bound, formula, half_
 from autograd.explorer_units import ACTIVATIONS, neurons, units
 from autograd.files import write_file
 from autograd.groups import Group, find_groups
-from autograd.render import _param_positions, check_size, draw_graph, format_field
+from autograd.render import _output_name, _param_positions, check_size, draw_graph, format_field
 from autograd.rules import rule_for
 from autograd.topo import topological_order
 from autograd.trace import BackwardStep, node_names, trace_backward
@@ -482,7 +482,10 @@ def _drawing(
         prefix = g.name + "."
         short = [order[p].label.removeprefix(prefix) or f"p{k}" for k, p in enumerate(g.params)]
         params = [[p, name] for p, name in zip(g.params, short, strict=True)]
-        entries.append({"id": f"g{b}", "out": list(g.outputs), "params": params})
+        entry: dict[str, Any] = {"id": f"g{b}", "out": list(g.outputs), "params": params}
+        if len(g.outputs) > 1:  # a layer: its outputs by the short name of the neuron that makes each
+            entry["names"] = [_output_name(g, groups, order, o) or f"output {k}" for k, o in enumerate(g.outputs)]
+        entries.append(entry)
     moved = {}
     for step in steps:
         edge = step.edge_id

@@ -225,6 +225,10 @@
       if (box.out.length === 1) {
         setText(box.data, "data " + (isComputed(out) ? nodes[out].data : "?"));
         setText(box.grad, "grad " + (showGrads ? grads[out] : "?"));
+      } else if (box.grad) { // several outputs: the largest gradient, and whose it is
+        let best = 0;
+        box.out.forEach((o, k) => { if (Math.abs(Number(grads[o])) > Math.abs(Number(grads[box.out[best]]))) best = k; });
+        setText(box.grad, showGrads ? "grad " + grads[box.out[best]] + " (" + box.names[best] + ")" : "grad ?");
       }
       if (box.paramsText) setText(box.paramsText, paramSummary(box, grads, showGrads));
     });
@@ -302,9 +306,9 @@
         note = ["Read f'(z) off ", neuron.h, "'s box and ", d.symbol, " off its gradient."];
       } else {
         for (const [, n] of neuron.params) note.push(steps[n].trace.replace(" += ", " = ") + ";  ");
+        if (p === last()) note.push("Done: every gradient is complete. ");
         note.push("The " + (unit[1] - unit[0]) + " op-level steps it stands for:");
         ops = steps.slice(unit[0], unit[1]).map((step) => step.trace);
-        if (p === last()) note.push(" Done: every gradient is complete.");
       }
     } else if (s) {
       where = ["Step " + p + " of " + last() + ": ", s.node, " sends its gradient back to ", s.parent, "  (",

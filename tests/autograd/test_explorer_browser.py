@@ -488,6 +488,32 @@ def test_collapsed_neurons_step_neuron_by_neuron_and_update_their_boxes(browser,
         tab.close()
 
 
+def test_layers_as_boxes_show_the_gradient_of_this_step_not_the_last(browser, tmp_path):
+    from demos.explore import xor_sample_loss
+
+    loss, model = xor_sample_loss(seed=0, sample="10")
+    path = save_explorer(loss, tmp_path / "layers.html", params=model, collapse="layer")
+    truth = Truth(loss, model.parameters())
+    layer = next(g for g in truth.groups if g.name == "L0")
+    tab = Tab(browser, path)
+    try:
+        rows = lambda: tab.page.eval_on_selector_all(  # noqa: E731
+            f"#g{layer.index} text", "els => els.map(e => e.textContent)"
+        )
+        assert "grad 0.0000 (N0)" in rows()  # at the start nothing has reached the first layer
+        for name, _, _ in truth.neuron_units():
+            tab.press("ArrowRight")
+            if name is not None and name.startswith("L0."):
+                assert tab.page.eval_on_selector_all("#graph g.box.receiver", "els => els.map(e => e.id)") == [
+                    f"g{layer.index}"
+                ]
+        grads = {o: truth.grads[o] for o in layer.outputs}
+        best = max(layer.outputs, key=lambda o: abs(grads[o]))
+        assert f"grad {format_field(grads[best], 4)} (N{layer.outputs.index(best)})" in rows()
+    finally:
+        tab.close()
+
+
 def test_collapsed_forward_pass_computes_each_neuron_in_one_step(browser, pages):
     path, truth = pages["xor-boxes"]
     neurons = [g for g in find_groups(truth.order) if g.kind == "neuron"]
