@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import json
 import math
 import re
+from decimal import Decimal
 
 import pytest
 
 from autograd import GraphTooLargeError, Value, save_explorer, topological_order, trace_backward
 from autograd.explorer import _check_inert, escape_json_for_html, explorer_html
+from autograd.explorer_maths import operand
 from autograd.render import format_field
 from autograd.testing import HOSTILE_LABEL as HOSTILE
 from autograd.testing import SCRIPT_CLOSER_LABEL as CLOSER
 from autograd.testing import hostile_graph
-from autograd.trace import format_number
 
 DATA_BLOCK = re.compile(r'<script type="application/json" id="explorer-data">(.*?)</script>', re.DOTALL)
 SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
@@ -89,7 +91,7 @@ def test_escape_json_for_html_refuses_nan():
         escape_json_for_html({"x": math.nan})
 
 
-def test_steps_are_trace_backwards_steps_with_grads_from_zero():
+def test_steps_are_trace_backwards_steps_as_the_boxes_show_them():
     y = hostile_graph()
     data = page_data(explorer_html(y))
     order = topological_order(y)
@@ -100,17 +102,22 @@ def test_steps_are_trace_backwards_steps_with_grads_from_zero():
     assert data["root"] == len(order) - 1
     running = [0.0] * len(order)  # this pass, replayed here from the steps' own numbers
     running[-1] = 1.0
-    for shown, step in zip(data["steps"], steps):
+    fmt = lambda x: format_field(x, 4)  # noqa: E731  (the boxes' format)
+    for shown, step in zip(data["steps"], steps, strict=True):
+        old = running[step.parent_position]
         running[step.parent_position] += step.local_grad * step.upstream
-        assert shown["edge"] == f"e{step.node_position}_{step.index}"
         assert (shown["node"], shown["parent"], shown["arg"]) == (step.node_position, step.parent_position, step.index)
-        assert shown["grad"] == format_field(running[step.parent_position], 4)
-        assert shown["text"] == (
-            f"{step.parent_name}.grad += local {format_number(step.local_grad)} \u00d7 "
-            f"upstream {format_number(step.upstream)} = {format_number(step.contribution)}"
-        )
-        assert shown["trace"] == str(step)
-        assert shown["values"] == [step.local_grad, step.upstream, step.contribution, step.grad_after]
+        assert shown["grad"] == fmt(running[step.parent_position])
+        assert shown["lc"].split(" ")[-1] == fmt(step.local_grad)
+        assert re.fullmatch(
+            re.escape(f"{fmt(step.local_grad)} \u00d7 {operand(fmt(step.upstream))} ") + "[=\u2248] "
+            + re.escape(fmt(step.contribution)), shown["cc"]
+        ), shown["cc"]
+        assert re.fullmatch(
+            re.escape(f"{fmt(old)} + {operand(fmt(step.contribution))} ") + "[=\u2248] "
+            + re.escape(fmt(running[step.parent_position])), shown["sc"]
+        ), shown["sc"]
+        assert shown["trace"] == f"{data['nodes'][step.parent_position]['name']}.grad += {shown['cc']}"
     assert running == [v.grad for v in order]
 
 
@@ -119,23 +126,130 @@ def test_a_value_used_twice_gets_two_steps_and_says_so():
     y = a * a
     y.label = "y"
     data = page_data(explorer_html(y))
-    assert [s["edge"] for s in data["steps"]] == ["e1_0", "e1_1"]
+    assert [(s["node"], s["arg"]) for s in data["steps"]] == [(1, 0), (1, 1)]
     assert [s["grad"] for s in data["steps"]] == ["3.0000", "6.0000"]
-    assert "contribution 2 of 2" in data["steps"][1]["after"]
-    assert data["steps"][0]["local"] == "local = dy/da: y = a * a, so dy/da = a = 3.0"
+    assert [s["n"] for s in data["steps"]] == [[1, 2], [2, 2]]
+    assert data["steps"][1]["sc"] == "3.0000 + 3.0000 = 6.0000"
+    assert data["steps"][0]["L"] == [0] and data["steps"][0]["lc"] == "3.0000"  # d(a*a)/d(first a) = the other a
+    assert data["nodes"][1]["f"] == [0, " \u00b7 ", 0] and data["nodes"][1]["fc"] == "3.0000 \u00d7 3.0000 = 9.0000"
 
 
-def test_the_graph_is_embedded_with_the_ids_the_script_uses():
-    y = hostile_graph()
+def test_constants_are_named_by_value_and_their_steps_fold_into_a_neighbour():
+    a = Value(2.0, label="a")
+    y = (4 * a + a * 0.5).tanh()
+    y.label = "y"
     page = explorer_html(y)
-    order = topological_order(y)
-    assert "<?xml" not in page and "<!DOCTYPE svg" not in page
-    for i, v in enumerate(order):
-        assert f'id="v{i}"' in page
-        if v.parents:
-            assert f'id="op{i}"' in page and f'id="o{i}"' in page
-            for k in range(len(v.parents)):
-                assert f'id="e{i}_{k}"' in page
+    data = page_data(page)
+    names = [n["name"] for n in data["nodes"]]
+    assert "4" in names and "0.5" in names and not any(n.startswith("leaf#") for n in names)
+    roles = {n["name"]: n["role"] for n in data["nodes"]}
+    assert roles["4"] == roles["0.5"] == "constant" and roles["a"] == "leaf" and roles["y"] == "root"
+    # each box shows the name the text uses: the record's first field
+    for name in ("4", "0.5", "a", "y"):
+        assert f">{name}</text>" in page
+    into_constant = [n for n, s in enumerate(data["steps"]) if s.get("k")]
+    assert [names[data["steps"][n]["parent"]] for n in into_constant] == ["0.5", "4"]
+    units = data["units"]
+    assert [u[2] for u in units] == [n for n in range(len(data["steps"])) if n not in into_constant]
+    assert [n for u in units for n in range(u[0], u[1])] == list(range(len(data["steps"])))  # each step once
+    for first, end, shown, neuron in units:  # a folded step goes with a step of the same node
+        assert neuron == -1
+        for n in range(first, end):
+            if n in into_constant:
+                assert data["steps"][n]["node"] == data["steps"][shown]["node"]
+    assert data["neurons"] == [] and data["neuronUnits"] is None  # no nn here
+
+
+def test_an_nn_network_steps_neuron_by_neuron_with_each_delta_as_the_textbook_writes_it():
+    from demos.explore import xor_sample_loss
+
+    loss, model = xor_sample_loss(seed=0, sample="10")
+    data = page_data(explorer_html(loss, params=model))
+    order = topological_order(loss)
+    for v in order:
+        v.grad = 0.0
+    steps = trace_backward(loss)
+    names = [n["name"] for n in data["nodes"]]
+    fmt = lambda x: format_field(x, 4)  # noqa: E731  (the boxes' format)
+    assert [n["name"] for n in data["neurons"]] == ["L0.N0", "L0.N1", "L1.N0"]
+    by_name = {n["name"]: n for n in data["neurons"]}
+    out = by_name["L1.N0"]
+    assert names[out["h"]] == "y" and order[out["h"]].op == "sigmoid" and order[out["z"]] is order[out["h"]].parents[0]
+    # its steps: every step sent by its ops, one run of the backward pass
+    assert [n for n, s in enumerate(steps) if out["first"] <= n < out["end"]] == [
+        n for n, s in enumerate(steps) if s.node_position in (23, 24, 25, 26, 27)
+    ]
+    # delta = f'(z) times what reached h (the loss's side here, not next-layer neurons)
+    act = steps[out["first"]]
+    assert act.node_position == out["h"] and out["fpc"].endswith(fmt(act.local_grad))
+    assert out["next"] == 0 and out["grad"] == fmt(act.contribution)
+    assert out["delta"] == f"{fmt(act.local_grad)} \u00d7 {operand(fmt(act.upstream))} = {fmt(act.contribution)}"
+    # a hidden neuron's sum runs over the weights of the next layer that read its output
+    hidden = by_name["L0.N1"]
+    (into_h,) = [s for s in steps if s.parent_position == hidden["h"]]
+    assert hidden["next"] == 1  # it comes from a weight of the next layer: w * h
+    assert hidden["sum"].startswith(f"{operand(fmt(into_h.local_grad))} \u00d7 {operand(fmt(into_h.upstream))}")
+    assert names[hidden["read"][0]] == "L1.N0.w1"  # ... highlighted as what the sum reads
+    assert {names[p] for p, _ in hidden["params"]} == {"L0.N1.w0", "L0.N1.w1", "L0.N1.b"}
+    # the units by neuron: the loss's ops edge by edge (constants folded), then one per neuron
+    units = data["neuronUnits"]
+    assert [n for u in units for n in range(u[0], u[1])] == list(range(len(steps)))
+    assert [data["neurons"][u[3]]["name"] for u in units if u[3] >= 0] == ["L1.N0", "L0.N1", "L0.N0"]
+
+
+def test_local_derivatives_come_from_the_rules_table(monkeypatch):
+    import autograd.explorer as explorer
+    from autograd.rules import RULES
+
+    assert not hasattr(explorer, "_UNARY_RULES") and not hasattr(explorer, "_local_rule")
+    x = Value(0.5, label="x")
+    y = x.tanh()
+    y.label = "y"
+    assert page_data(explorer_html(y))["steps"][0]["L"] == ["1 \u2212 ", 1, "\u00b2"]
+    # change the table and the page follows it: it has no rule of its own
+    monkeypatch.setitem(RULES, "tanh", dataclasses.replace(RULES["tanh"], shown=("3 * y",)))
+    step = page_data(explorer_html(y))["steps"][0]
+    assert step["L"] == ["3\u00b7", 1]
+    assert step["lc"] == f"3 \u00d7 {format_field(math.tanh(0.5), 4)} \u2248 {format_field(1 - math.tanh(0.5) ** 2, 4)}"
+
+
+@pytest.mark.parametrize(
+    "build, symbols, numbers",
+    [
+        (lambda a, b: (a * b).sigmoid(), ["sigmoid(", "mul#2", ")"], "sigmoid(-0.6000)"),
+        (lambda a, b: a / b, ["a", " / ", "b"], "2.0000 / (-0.3000)"),
+        (lambda a, b: a**2, ["a", "\u00b2"], "2.0000\u00b2"),
+        (lambda a, b: a**b, ["a", "^", "b"], "2.0000^(-0.3000)"),
+        (lambda a, b: -b, ["\u2212", "b"], "\u2212(-0.3000)"),
+        (lambda a, b: b.exp(), ["exp(", "b", ")"], "exp(-0.3000)"),
+        (lambda a, b: a.log(), ["ln(", "a", ")"], "ln(2.0000)"),
+        (lambda a, b: b.relu(), ["relu(", "b", ")"], "relu(-0.3000)"),
+    ],
+)
+def test_forward_steps_write_each_result_with_names_and_numbers(build, symbols, numbers):
+    a, b = Value(2.0, label="a"), Value(-0.3, label="b")
+    y = build(a, b)
+    nodes = page_data(explorer_html(y))["nodes"]
+    node = nodes[-1]
+    assert [nodes[t]["name"] if isinstance(t, int) else t for t in node["f"]] == symbols
+    assert re.fullmatch(re.escape(numbers) + " [=\u2248] " + re.escape(format_field(y.data, 4)), node["fc"]), node
+    assert node["fc"].split(" ")[-2] == "="  # all of these hold as shown
+
+
+def test_practice_tolerance_accepts_the_box_and_the_hand_answer():
+    from autograd.explorer_maths import half_unit
+
+    a, b = Value(0.21034, label="a"), Value(-0.00834, label="b")
+    y = a * b
+    step = page_data(explorer_html(y))["steps"][0]  # into a: local = b, upstream 1: exact as shown
+    assert step["tol"] == pytest.approx(float(half_unit(format_field(-0.00834, 4))), rel=0.02)
+    # into b: local a = 0.2103 (shown), upstream 1; into a: the hand answer 0.2103 x b differs from the box
+    w = (a * b).tanh()
+    for s, t in zip(page_data(explorer_html(w))["steps"], trace_backward(w), strict=True):
+        box = format_field(t.grad_after, 4)
+        hand = Decimal(format_field(t.local_grad, 4)) * Decimal(format_field(t.upstream, 4))
+        assert s["tol"] >= float(half_unit(box))  # the box's own answer
+        assert s["tol"] >= float(abs(hand - Decimal(box)))  # and what the shown numbers give by hand
 
 
 def test_every_grad_is_left_as_it_was_found():
@@ -160,13 +274,12 @@ def test_a_leaf_root_makes_a_page_with_no_steps():
     assert data["steps"] == [] and data["root"] == 0 and data["one"] == "1.0000"
 
 
-def test_non_finite_numbers_are_written_as_strings():
+def test_non_finite_numbers_are_written_as_text():
     base, exponent = Value(-2.0, label="b"), Value(2.0, label="e")
     y = base**exponent  # d y / d e = y * ln(b): nan for a negative base
-    data = page_data(explorer_html(y))
-    local_of_exponent = data["steps"][1]["values"][0]
-    assert local_of_exponent == "nan"
-    assert data["steps"][1]["grad"] == "nan"
+    step = page_data(explorer_html(y))["steps"][1]
+    assert step["lc"] == "4.0000 \u00d7 ln(-2.0000) = nan"
+    assert step["grad"] == "nan" and step["sc"] == "0.0000 + nan = nan" and step["tol"] is None
 
 
 def test_title_is_escaped_in_markup():
@@ -199,19 +312,3 @@ def test_bad_arguments_raise_clear_errors(tmp_path):
 def test_active_svg_is_refused(svg):
     with pytest.raises(ValueError, match="refusing to embed"):
         _check_inert(svg)
-
-
-def test_local_rules_explain_each_op():
-    a, b = Value(2.0, label="a"), Value(4.0, label="b")
-    t = (a / b).tanh()
-    t.label = "t"
-    soft = Value.from_op(1.5, (t,), (0.25,), "softplus")  # a user-defined op
-    soft.label = "s"
-    steps = page_data(explorer_html(soft))["steps"]
-    assert [s["local"] for s in steps] == [
-        "local = ds/dt: s = softplus(t), and the op recorded this derivative when it ran",
-        "local = dt/d(div#2): t = tanh(div#2), so dt/d(div#2) = 1 - t^2",
-        "local = d(div#2)/da: div#2 = a / b, so d(div#2)/da = 1 / b",
-        "local = d(div#2)/db: div#2 = a / b, so d(div#2)/db = -a / b^2",
-    ]
-    assert steps[0]["upstream"] == "upstream = s.grad = ds/ds = 1.0: the pass starts at the output"
