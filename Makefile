@@ -1,7 +1,8 @@
 # `make test` and `make demo` set everything up on a fresh machine: a virtual
 # environment in .venv with the project and its dev extra, the Graphviz `dot`
 # program and, for the explorer page's browser tests, Chromium (each installed
-# with apt-get when missing and running as root on Debian).
+# with apt-get when missing and running as root on Debian). `make test` runs
+# `make lint` (ruff check, ruff format --check, mypy) first, so CI enforces it.
 
 PYTHON ?= python3
 VENV := .venv
@@ -30,7 +31,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: setup browser
+test: lint browser
 	$(BIN)/python -m pytest
 
 bench: setup

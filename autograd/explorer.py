@@ -30,8 +30,21 @@ from autograd.views import COLLAPSE
 __all__ = ["save_explorer", "explorer_html", "escape_json_for_html", "explorer_names", "CSS_COLOURS"]
 
 # What Graphviz may put in the SVG: anything that could run code or load a URL is refused.
-_FORBIDDEN_TAGS = {"script", "foreignobject", "iframe", "object", "embed", "handler", "listener",
-                   "animate", "animatemotion", "animatetransform", "set", "image", "use"}
+_FORBIDDEN_TAGS = {
+    "script",
+    "foreignobject",
+    "iframe",
+    "object",
+    "embed",
+    "handler",
+    "listener",
+    "animate",
+    "animatemotion",
+    "animatetransform",
+    "set",
+    "image",
+    "use",
+}
 _PROLOG = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)  # <?xml ...?> and <!DOCTYPE ...> before <svg
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _NODE_GROUP = re.compile(r'<g id="(v|op|g)(\d+)(_u\d+)?" class="node(?: copy v\d+| group \w+)?">')
@@ -41,8 +54,10 @@ _BOX_ID = re.compile(r'<g id="g(\d+)" class="node group')
 _EDGE_TITLE = re.compile(r'<g id="((?:e\d+_|o)\d+)" class="edge[^"]*">\s*<title>([^<]*)</title>')
 # Graphviz's colours, fonts and tooltips: the style sheet sets them (from the palette), so the page need not
 # carry them once per shape (they are about a third of a large graph's SVG).
-_PRESENTATION = re.compile(r' (?:font-family|fill|stroke|stroke-dasharray|stroke-width)="[^"]*"'
-                           r'| font-size="11.00"| text-anchor="middle"|<title>[^<]*</title>\n?')
+_PRESENTATION = re.compile(
+    r' (?:font-family|fill|stroke|stroke-dasharray|stroke-width)="[^"]*"'
+    r'| font-size="11.00"| text-anchor="middle"|<title>[^<]*</title>\n?'
+)
 
 # Every colour of the page, by the part it paints, taken from the one palette (no other colour is written).
 CSS_COLOURS = {
@@ -128,8 +143,14 @@ def save_explorer(
     (True, True, 0.0)
     """
     page = explorer_html(
-        root, title=title, params=params, decimals=decimals, max_nodes=max_nodes, rankdir=rankdir,
-        collapse=collapse, timeout=timeout,
+        root,
+        title=title,
+        params=params,
+        decimals=decimals,
+        max_nodes=max_nodes,
+        rankdir=rankdir,
+        collapse=collapse,
+        timeout=timeout,
     )
     out = Path(path)
     write_file(out, page, who="save_explorer")  # creates the folder; the old page or the new, never half
@@ -173,7 +194,12 @@ def explorer_html(
         for v, name in zip(order, names, strict=True):
             v.label = name  # each box shows the name the text uses
         graph = draw_graph(
-            root, params=params, decimals=decimals, max_nodes=max_nodes, rankdir=rankdir, collapse=collapse,
+            root,
+            params=params,
+            decimals=decimals,
+            max_nodes=max_nodes,
+            rankdir=rankdir,
+            collapse=collapse,
             legend=False,  # the page has its own key
         )
         for v, (_, label) in zip(order, saved, strict=True):

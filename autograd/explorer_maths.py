@@ -229,16 +229,20 @@ def _convert(node: ast.AST, names: dict[str, Bound], constants: dict[str, float]
             return _Name(names[node.id])
         raise ValueError(f"explorer: the rules table's expression uses {node.id!r}, which is not bound")
     if isinstance(node, ast.BinOp) and type(node.op) in _BINARY_OPS:
-        return _Binary(_BINARY_OPS[type(node.op)], _convert(node.left, names, constants),
-                       _convert(node.right, names, constants))
+        return _Binary(
+            _BINARY_OPS[type(node.op)], _convert(node.left, names, constants), _convert(node.right, names, constants)
+        )
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         inner = _convert(node.operand, names, constants)
         return _Negative(inner) if isinstance(node.op, ast.USub) else inner
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
         return _Call(node.func.id, tuple(_convert(a, names, constants) for a in node.args))
     if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _COMPARE_OPS:
-        return _Compare(_COMPARE_OPS[type(node.ops[0])], _convert(node.left, names, constants),
-                        _convert(node.comparators[0], names, constants))
+        return _Compare(
+            _COMPARE_OPS[type(node.ops[0])],
+            _convert(node.left, names, constants),
+            _convert(node.comparators[0], names, constants),
+        )
     if isinstance(node, ast.IfExp):
         test = _convert(node.test, names, constants)
         if not isinstance(test, _Compare):
@@ -339,14 +343,23 @@ def _numbers(node: object, outer: int, note: list[Token], *, top: bool = False) 
     if isinstance(node, _Negative):
         text = _MINUS + _numbers(node.operand, 5, note)
     elif isinstance(node, _Call):
-        text = (_FUNCTION_NAMES.get(node.function, node.function) + "("
-                + ", ".join(_numbers(a, 0, note, top=True) for a in node.args) + ")")
+        text = (
+            _FUNCTION_NAMES.get(node.function, node.function)
+            + "("
+            + ", ".join(_numbers(a, 0, note, top=True) for a in node.args)
+            + ")"
+        )
     elif isinstance(node, _Choice):
         # a conditional shows the branch it takes; the note says why
         taken = _taken(node)
         test = node.test
-        note += [*_symbols(test.left, 1), " = ", _numbers(test.left, 1, note, top=True),
-                 f" {test.op if taken else _NEGATED[test.op]} ", _numbers(test.right, 1, note, top=True)]
+        note += [
+            *_symbols(test.left, 1),
+            " = ",
+            _numbers(test.left, 1, note, top=True),
+            f" {test.op if taken else _NEGATED[test.op]} ",
+            _numbers(test.right, 1, note, top=True),
+        ]
         return _numbers(node.then if taken else node.otherwise, outer, note, top=top)
     elif isinstance(node, _Compare):
         text = f"{_numbers(node.left, 1, note)} {node.op} {_numbers(node.right, 1, note)}"

@@ -28,7 +28,8 @@ import keyword
 import math
 import operator
 import re
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from autograd import Value, save_explorer, topological_order
 from demos._common import DemoError, DemoParser, count, run
@@ -38,7 +39,7 @@ __all__ = ["main", "ExpressionError", "build_expression", "parse_assignment", "x
 
 METHODS = ("tanh", "exp", "log", "sigmoid", "relu")  # the only calls an expression may make
 XOR_SAMPLES = {"00": ((0.0, 0.0), 0.0), "01": ((0.0, 1.0), 1.0), "10": ((1.0, 0.0), 1.0), "11": ((1.0, 1.0), 0.0)}
-_BINARY: dict[type, tuple[str, Callable[[object, object], object]]] = {
+_BINARY: dict[type, tuple[str, Callable[[Any, Any], Value]]] = {
     ast.Add: ("+", operator.add),
     ast.Sub: ("-", operator.sub),
     ast.Mult: ("*", operator.mul),
@@ -145,12 +146,12 @@ def _evaluate(node: ast.AST, source: str, leaves: dict[str, Value], used: set[st
             raise ExpressionError(
                 f"`{_text(source, node)}` uses an operator that is not allowed; an expression may use {_ALLOWED}"
             )
-        symbol, apply = _BINARY[type(node.op)]
+        _symbol, apply = _BINARY[type(node.op)]
         left = _evaluate(node.left, source, leaves, used)
         right = _evaluate(node.right, source, leaves, used)
         if not isinstance(left, Value) and not isinstance(right, Value):
             return _fold(lambda: apply(Value(left), right), _text(source, node))
-        return apply(left, right)  # type: ignore[return-value]
+        return apply(left, right)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         operand = _evaluate(node.operand, source, leaves, used)
         return -operand if isinstance(node.op, ast.USub) else operand
@@ -258,16 +259,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         epilog='example: python -m demos.explore "(a*b + c).tanh()" a=2 b=-3 c=10',
     )
     parser.add_argument(
-        "expr", nargs="?", metavar="EXPR",
+        "expr",
+        nargs="?",
+        metavar="EXPR",
         help="an expression of names (default: the XOR network's loss); put -- before one that starts with -",
     )
     parser.add_argument("assignments", nargs="*", metavar="NAME=VALUE", help="a value for each name in EXPR")
-    parser.add_output("--out", "explorer.html", (".html", ".htm"), "where to write the page",
-                      needs_dot=(".html", ".htm"))
+    parser.add_output(
+        "--out", "explorer.html", (".html", ".htm"), "where to write the page", needs_dot=(".html", ".htm")
+    )
     parser.add_argument("--seed", type=int, default=None, help="the XOR network's weights (default: 0)")
     parser.add_argument("--sample", choices=sorted(XOR_SAMPLES), default=None, help="the XOR input pair (default: 10)")
-    parser.add_argument("--max-nodes", type=count(1), default=500,
-                        help="refuse a graph of more Values than this (default 500): `dot` may take minutes on it")
+    parser.add_argument(
+        "--max-nodes",
+        type=count(1),
+        default=500,
+        help="refuse a graph of more Values than this (default 500): `dot` may take minutes on it",
+    )
     parser.add_quiet("print nothing when the page is written")
     args = parser.parse_args(argv)
 

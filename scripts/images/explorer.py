@@ -34,8 +34,11 @@ OUT = Path(__file__).resolve().parents[2] / "docs" / "images"
 NEURON_STEP = 6  # the network's page: the loss's three edges, the output neuron, then hidden neurons of L1
 SHOTS = (  # file, browser settings, (the op sending the gradient, the node receiving it)
     ("explorer.png", {"viewport": {"width": 1280, "height": 800}}, ("sigmoid", "add#21")),
-    ("explorer_phone.png", {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
-                            "device_scale_factor": 2}, ("*", "L1.N0.w1")),
+    (
+        "explorer_phone.png",
+        {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2},
+        ("*", "L1.N0.w1"),
+    ),
 )
 
 
@@ -67,8 +70,13 @@ def main(argv: list[str] | None = None) -> list[Path]:
         model = MLP(2, [16, 16, 1], seed=0)
         loss = mse_loss(model([0.5, -1.5]), 1.0)
         loss.label = "loss"
-        network = save_explorer(loss, Path(tmp) / "network.html", params=model, collapse="neuron",
-                                title="MLP(2, [16, 16, 1]), one point: the loss's backward pass, neuron by neuron")
+        network = save_explorer(
+            loss,
+            Path(tmp) / "network.html",
+            params=model,
+            collapse="neuron",
+            title="MLP(2, [16, 16, 1]), one point: the loss's backward pass, neuron by neuron",
+        )
         shots.append(("explorer_neurons.png", SHOTS[0][1], network, NEURON_STEP))
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)

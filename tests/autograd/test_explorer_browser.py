@@ -69,7 +69,7 @@ def every_op_graph() -> Value:
     a, b, c = Value(1.5, label="a"), Value(-0.7, label="b"), Value(2.0, label="c")
     t = (a * b).tanh()
     s = (a / c).sigmoid()
-    p = b**2 + a**0.5 + c**a + b ** -1
+    p = b**2 + a**0.5 + c**a + b**-1
     e = (b.exp() - c.log()).relu() + (a - b).relu()
     n = -s + 3 * t
     y = (t + s + p + e + n) / 2
@@ -233,10 +233,17 @@ class Tab:
 
 def value_of(expression: str) -> Decimal:
     """The exact value of a formula as the page writes it (``0.4515 \u00d7 (1 \u2212 0.4515)``, ``ln(2.0000)``)."""
-    text = (expression.replace("\u00d7", "*").replace("\u2212", "-").replace("\u00b2", "**2")
-            .replace("\u00b3", "**3").replace("^", "**").replace("ln(", "log("))
+    text = (
+        expression.replace("\u00d7", "*")
+        .replace("\u2212", "-")
+        .replace("\u00b2", "**2")
+        .replace("\u00b3", "**3")
+        .replace("^", "**")
+        .replace("ln(", "log(")
+    )
     functions = {
-        "log": lambda x: x.ln(), "exp": lambda x: x.exp(),
+        "log": lambda x: x.ln(),
+        "exp": lambda x: x.exp(),
         "tanh": lambda x: Decimal(repr(math.tanh(float(x)))),
         "sigmoid": lambda x: Decimal(repr(1 / (1 + math.exp(-float(x))))),
         "relu": lambda x: max(x, Decimal(0)),
@@ -293,8 +300,12 @@ def check_calc(calc: str) -> tuple[list[str], str]:
 
 
 def inside(rect: dict, view: dict, slack: float = 1.0) -> bool:
-    return (rect["left"] >= view["left"] - slack and rect["right"] <= view["right"] + slack
-            and rect["top"] >= view["top"] - slack and rect["bottom"] <= view["bottom"] + slack)
+    return (
+        rect["left"] >= view["left"] - slack
+        and rect["right"] <= view["right"] + slack
+        and rect["top"] >= view["top"] - slack
+        and rect["bottom"] <= view["bottom"] + slack
+    )
 
 
 def window_view(state: dict) -> dict:
@@ -569,8 +580,22 @@ def test_every_op_shows_its_local_derivative_with_numbers(browser, pages):
         for step in truth.shown_steps():
             tab.press("ArrowRight")
             seen[step.node.op] = seen.get(step.node.op, "") + tab.state()["localText"] + "\n"
-        assert set(seen) >= {"*", "/", "+", "-", "**", "**2", "**0.5", "**-1", "neg", "exp", "log", "tanh",
-                             "sigmoid", "relu"}
+        assert set(seen) >= {
+            "*",
+            "/",
+            "+",
+            "-",
+            "**",
+            "**2",
+            "**0.5",
+            "**-1",
+            "neg",
+            "exp",
+            "log",
+            "tanh",
+            "sigmoid",
+            "relu",
+        }
         # textbook forms with the numbers plugged in, as the rules table writes them
         number, minus, times = r"\(?-?[\d.]+\)?", "\u2212", "\u00d7"
         sigmoid = f"· \\(1 {minus} sigmoid#\\d+\\) = {number} {times} \\(1 {minus} {number}\\) [=≈] "
@@ -634,8 +659,7 @@ def test_practice_mode_asks_for_each_gradient(browser, pages):
             tab.press("ArrowRight")
             state_sum = None
             old = format_field(step.grad_after - step.contribution, 4)
-            by_hand = (Decimal(old) + Decimal(format_field(step.local_grad, 4))
-                       * Decimal(format_field(step.upstream, 4)))
+            by_hand = Decimal(old) + Decimal(format_field(step.local_grad, 4)) * Decimal(format_field(step.upstream, 4))
             typed = format_field(float(by_hand), 4)  # worked out from the shown numbers, written as shown
             if typed != format_field(step.grad_after, 4):
                 state_sum = typed

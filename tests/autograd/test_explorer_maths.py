@@ -49,8 +49,9 @@ def test_every_shown_rule_means_what_the_table_computes(op, data):
         if not math.isfinite(expected) or f.exact is None:
             continue
         assert float(f.exact) == pytest.approx(expected, rel=1e-9, abs=1e-12), (op, k, f.numbers)
-    result = formula(rule.maths if op != "relu" else rule.value, {k: v for k, v in names.items() if k != "y"}, 4,
-                     constants)
+    result = formula(
+        rule.maths if op != "relu" else rule.value, {k: v for k, v in names.items() if k != "y"}, 4, constants
+    )
     assert float(result.exact) == pytest.approx(y, rel=1e-9, abs=1e-12), (op, result.numbers)
 
 
@@ -66,8 +67,11 @@ def test_textbook_forms():
     assert formula("c * a**(c - 1)", x, 4, {"c": 1.0}).plain  # d a / d a = 1: nothing to compute
     assert formula("c * a**(c - 1)", x, 4, {"c": -1.0}).symbols == ["\u2212", 3, "^(-2)"]
     f = formula("-a / b**2", {"a": Bound(1, "-1.0000"), "b": Bound(2, "2.0000")}, 4)
-    assert (f.symbols, f.numbers, f.exact) == (["\u2212", 1, " / ", 2, "\u00b2"], "\u2212(-1.0000) / 2.0000\u00b2",
-                                                Decimal("0.25"))
+    assert (f.symbols, f.numbers, f.exact) == (
+        ["\u2212", 1, " / ", 2, "\u00b2"],
+        "\u2212(-1.0000) / 2.0000\u00b2",
+        Decimal("0.25"),
+    )
     f = formula("1 if a > 0 else 0", {"a": Bound(5, "-0.3000")}, 4)
     assert f.symbols == ["1 if ", 5, " > 0, else 0"] and f.plain and f.exact == 0
     assert f.note == [5, " = -0.3000 <= 0"]
@@ -88,14 +92,25 @@ def test_equals_only_where_it_holds_as_shown():
 def test_page_colours_come_from_the_palette_only():
     css = _asset("explorer.css")
     html = _asset("explorer.html")
-    colour = re.compile(r"#[0-9a-fA-F]{3,8}\b|\brgba?\(|\bhsla?\(|(?<![\w-])(?:white|black|red|green|blue|gray|"
-                        r"grey|orange|purple|yellow|transparent)(?![\w-])")
+    colour = re.compile(
+        r"#[0-9a-fA-F]{3,8}\b|\brgba?\(|\bhsla?\(|(?<![\w-])(?:white|black|red|green|blue|gray|"
+        r"grey|orange|purple|yellow|transparent)(?![\w-])"
+    )
     assert colour.findall(css) == [] and colour.findall(html.replace("{svg}", "")) == []
     used = set(re.findall(r"var\(--([\w-]+)\)", css))
     assert used <= set(CSS_COLOURS), used - set(CSS_COLOURS)
-    everything = {*palette.ROLE_FILL.values(), *palette.ROLE_BORDER.values(), palette.OP_FILL, palette.EDGE,
-                  palette.CURRENT, palette.SENDER, palette.RECEIVER, palette.CLUSTER_BORDER, palette.CLUSTER_FILL,
-                  palette.CLUSTER_TEXT}
+    everything = {
+        *palette.ROLE_FILL.values(),
+        *palette.ROLE_BORDER.values(),
+        palette.OP_FILL,
+        palette.EDGE,
+        palette.CURRENT,
+        palette.SENDER,
+        palette.RECEIVER,
+        palette.CLUSTER_BORDER,
+        palette.CLUSTER_FILL,
+        palette.CLUSTER_TEXT,
+    }
     assert set(CSS_COLOURS.values()) <= everything
 
 
@@ -103,8 +118,11 @@ def _deuteranope(hex_colour: str) -> tuple[float, float, float]:
     """What a deuteranope sees (Machado et al. 2009, severity 1), in linear RGB."""
     rgb = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb)
-    return (0.367322 * r + 0.860646 * g - 0.227968 * b, 0.280085 * r + 0.672501 * g + 0.047413 * b,
-            -0.011820 * r + 0.042940 * g + 0.968881 * b)
+    return (
+        0.367322 * r + 0.860646 * g - 0.227968 * b,
+        0.280085 * r + 0.672501 * g + 0.047413 * b,
+        -0.011820 * r + 0.042940 * g + 0.968881 * b,
+    )
 
 
 def test_sender_receiver_and_operand_differ_in_colour_blind_sight_and_in_pattern():

@@ -110,12 +110,16 @@ def test_steps_are_trace_backwards_steps_as_the_boxes_show_them():
         assert shown["grad"] == fmt(running[step.parent_position])
         assert shown["lc"].split(" ")[-1] == fmt(step.local_grad)
         assert re.fullmatch(
-            re.escape(f"{fmt(step.local_grad)} \u00d7 {operand(fmt(step.upstream))} ") + "[=\u2248] "
-            + re.escape(fmt(step.contribution)), shown["cc"]
+            re.escape(f"{fmt(step.local_grad)} \u00d7 {operand(fmt(step.upstream))} ")
+            + "[=\u2248] "
+            + re.escape(fmt(step.contribution)),
+            shown["cc"],
         ), shown["cc"]
         assert re.fullmatch(
-            re.escape(f"{fmt(old)} + {operand(fmt(step.contribution))} ") + "[=\u2248] "
-            + re.escape(fmt(running[step.parent_position])), shown["sc"]
+            re.escape(f"{fmt(old)} + {operand(fmt(step.contribution))} ")
+            + "[=\u2248] "
+            + re.escape(fmt(running[step.parent_position])),
+            shown["sc"],
         ), shown["sc"]
         assert shown["trace"] == f"{data['nodes'][step.parent_position]['name']}.grad += {shown['cc']}"
     assert running == [v.grad for v in order]
