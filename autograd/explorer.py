@@ -20,7 +20,7 @@ from autograd.explorer_maths import Bound, Formula, Token, bound, formula, half_
 from autograd.explorer_units import ACTIVATIONS, neurons, units
 from autograd.files import write_file
 from autograd.groups import Group, find_groups
-from autograd.render import _output_name, _param_positions, check_size, draw_graph, format_field
+from autograd.render import check_size, draw_graph, format_field, output_name, param_positions
 from autograd.rules import rule_for
 from autograd.topo import topological_order
 from autograd.trace import BackwardStep, node_names, trace_backward
@@ -184,7 +184,7 @@ def explorer_html(
     if collapse is None:
         check_size(len(order), max_nodes, "save_explorer")  # before the trace: a GraphTooLargeError comes at once
     groups = find_groups(order)
-    is_param = _param_positions(params, order).union(*(g.params for g in groups))  # nn knows its own
+    is_param = param_positions(params, order).union(*(g.params for g in groups))  # nn knows its own
     names = explorer_names(order, is_param, groups)
     saved = [(v.grad, v.label) for v in order]
     try:
@@ -510,7 +510,7 @@ def _drawing(
         params = [[p, name] for p, name in zip(g.params, short, strict=True)]
         entry: dict[str, Any] = {"id": f"g{b}", "out": list(g.outputs), "params": params}
         if len(g.outputs) > 1:  # a layer: its outputs by the short name of the neuron that makes each
-            entry["names"] = [_output_name(g, groups, order, o) or f"output {k}" for k, o in enumerate(g.outputs)]
+            entry["names"] = [output_name(g, groups, order, o) or f"output {k}" for k, o in enumerate(g.outputs)]
         entries.append(entry)
     moved = {}
     for step in steps:

@@ -361,7 +361,7 @@ def _draw(
     """The Digraph of a planned view with these gradients, highlighted edge and title."""
     order, groups = view.order, view.groups
     n = len(order)
-    is_param = _param_positions(settings.params, order)
+    is_param = param_positions(settings.params, order)
     for g in groups:
         is_param.update(g.params)
     scale = _grad_scale(shown) if settings.color_by_grad else 0.0
@@ -540,7 +540,7 @@ def _box_label(group: Group, groups: list[Group], order: list[Value], shown: lis
     else:
         grads = [shown[o] for o in group.outputs]
         big = max(range(len(grads)), key=lambda j: (not math.isnan(grads[j]), abs(grads[j])))
-        name = _output_name(group, groups, order, group.outputs[big]) or f"output {big}"
+        name = output_name(group, groups, order, group.outputs[big]) or f"output {big}"
         rows.append(f"{len(grads)} outputs, largest |grad|:")
         rows.append(f"grad {number(grads[big])} ({_html_text(_shortened(name, MAX_OP))})")
     if group.params:
@@ -565,7 +565,7 @@ def _box_label(group: Group, groups: list[Group], order: list[Value], shown: lis
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{cells}</TABLE>>'
 
 
-def _output_name(group: Group, groups: list[Group], order: list[Value], o: int) -> str:
+def output_name(group: Group, groups: list[Group], order: list[Value], o: int) -> str:
     """What an output of a group is called: the name of the group inside it that makes it (a layer's
     ``N3``), else its label; without the group's own name in front."""
     for inner in groups[group.index + 1 :]:
@@ -690,7 +690,7 @@ def check_size(
         )
 
 
-def _param_positions(params: object, order: list[Value]) -> set[int]:
+def param_positions(params: object, order: list[Value]) -> set[int]:
     """The positions of the parameter Values, from Values or from a module with ``.parameters()``."""
     if params is None:
         return set()
