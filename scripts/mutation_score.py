@@ -1,16 +1,18 @@
 """Print the mutation score of each package from mutmut's results: ``make mutation`` runs it after ``mutmut run``.
 
-Usage: python scripts/mutation_score.py [--survivors] [--min PACKAGE=PERCENT ...]
+Usage: python scripts/mutation_score.py [--survivors] [--min PACKAGE=PERCENT ...] [--only PATTERN ...]
 
 The score of a package is killed / total over its mutants, where killed
 counts mutants a test failed on or that timed out, and total counts every
 mutant, those no test reached included. With ``--min`` the exit code is 1
-when a package scores below its bar.
+when a package scores below its bar. With ``--only`` (mutant name patterns,
+as given to ``mutmut run``) only the matching mutants are counted.
 """
 
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import re
 import subprocess
 import sys
@@ -23,23 +25,33 @@ KILLED = {"killed", "timeout", "caught by type check"}
 LINE = re.compile(r"^\s*(?P<name>[\w.ǁ]+__mutmut_\d+): (?P<status>.+?)\s*$")
 
 
-def tally(results: str) -> dict[str, Counter[str]]:
-    """``{package: Counter(status)}`` from the text of ``mutmut results --all true``.
+def tally(results: str, only: Sequence[str] = ()) -> dict[str, Counter[str]]:
+    """``{package: Counter(status)}`` from the text of ``mutmut results --all true``; with ``only``, of the
+    mutants whose names match one of those patterns.
 
-    >>> tally("    nn.optim.x_f__mutmut_1: killed\\n    nn.optim.x_f__mutmut_2: survived\\n")
-    {'nn': Counter({'killed': 1, 'survived': 1})}
+    >>> text = "    nn.optim.x_f__mutmut_1: killed\\n    nn.io.x_g__mutmut_2: survived\\n"
+    >>> tally(text), tally(text, only=["nn.io.*"])
+    ({'nn': Counter({'killed': 1, 'survived': 1})}, {'nn': Counter({'survived': 1})})
     """
     by_package: dict[str, Counter[str]] = defaultdict(Counter)
     for line in results.splitlines():
         match = LINE.match(line)
-        if match:
+        if match and _wanted(match["name"], only):
             by_package[match["name"].split(".", 1)[0]][match["status"]] += 1
     return dict(by_package)
 
 
-def survivors(results: str) -> list[str]:
-    """The names of the mutants that every test let through, or that no test reached."""
-    return [m["name"] for m in map(LINE.match, results.splitlines()) if m and m["status"] not in KILLED]
+def survivors(results: str, only: Sequence[str] = ()) -> list[str]:
+    """The names of the mutants that every test let through, or that no test reached (matching ``only``)."""
+    return [
+        m["name"]
+        for m in map(LINE.match, results.splitlines())
+        if m and m["status"] not in KILLED and _wanted(m["name"], only)
+    ]
+
+
+def _wanted(name: str, only: Sequence[str]) -> bool:
+    return not only or any(fnmatch.fnmatchcase(name, pattern) for pattern in only)
 
 
 def parse_bar(text: str) -> tuple[str, float]:
@@ -64,6 +76,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="PACKAGE=PERCENT",
         help="fail when PACKAGE scores below PERCENT (repeatable)",
     )
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="count only the mutants whose names match PATTERN, such as 'autograd.dot.*' (repeatable)",
+    )
     args = parser.parse_args(argv)
     done = subprocess.run(
         [str(Path(sys.executable).with_name("mutmut")), "results", "--all", "true"],
@@ -73,9 +92,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if done.returncode != 0:
         sys.exit(f"mutation_score.py: `mutmut results` failed ({done.stderr.strip()}); run `make mutation` first")
-    counts = tally(done.stdout)
+    counts = tally(done.stdout, args.only)
     if not counts:
-        sys.exit("mutation_score.py: mutmut has no results; run `make mutation` first")
+        sys.exit(
+            "mutation_score.py: no mutmut results"
+            + (f" match {', '.join(args.only)}" if args.only else "")
+            + "; run `make mutation` first"
+        )
     failed = False
     bars = dict(args.min)
     for package, count in sorted(counts.items()):
@@ -88,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{package:>9}: {killed} / {total} mutants killed = {score:.1f}%{verdict}; {others or 'none left'}")
         failed |= bar is not None and score < bar
     if args.survivors:
-        for name in survivors(done.stdout):
+        for name in survivors(done.stdout, args.only):
             print(f"    {name}")
     return 1 if failed else 0
 

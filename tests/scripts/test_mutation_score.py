@@ -32,6 +32,15 @@ def test_survivors_are_the_mutants_no_test_killed():
     ]
 
 
+def test_only_counts_and_lists_the_mutants_matching_a_pattern():
+    assert tally(RESULTS, only=["autograd.topo.*", "nn.optim.xǁSGDǁstep__mutmut_1"]) == {
+        "autograd": {"no tests": 1, "timeout": 1},
+        "nn": {"killed": 1},
+    }
+    assert survivors(RESULTS, only=["autograd.topo.*"]) == ["autograd.topo.x_topological_order__mutmut_3"]
+    assert tally(RESULTS, only=["autograd.files.*"]) == {}
+
+
 def test_other_lines_are_ignored():
     assert tally("Running stats\n⠋ Generating mutants\n") == {}
 
