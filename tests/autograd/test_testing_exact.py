@@ -448,3 +448,51 @@ def test_hostile_graph_is_tanh_of_a_h_plus_a_a_plus_s_2_with_its_labels():
         next(v for v in topological_order(y) if v.label == name) for name in ("a", HOSTILE_LABEL, SCRIPT_CLOSER_LABEL)
     )
     assert (a.grad, h.grad, s.grad) == pytest.approx((slope * (-3.0 + 4.0), slope * 2.0, slope * 2.0), rel=1e-15)
+
+
+def test_check_op_reports_every_distinct_failure_hypothesis_found():
+    def raises_high_wrong_low(x: Value) -> Value:
+        if x.data > 5.0:
+            raise RuntimeError("too big")
+        slope = 3.0 if x.data < -5.0 else 2.0  # wrong below -5
+        return Value.from_op(2.0 * x.data, (x,), (slope,), "twice")
+
+    with pytest.raises(AssertionError) as info:
+        check_op(raises_high_wrong_low, derandomize=True, database=None)
+    lines = str(info.value).splitlines()
+    assert lines[0] == (
+        "check_op(raises_high_wrong_low): the op raised RuntimeError inside the domain; give check_op a domain "
+        "where it is defined: domain=(low, high) or points(low, high, avoid=...)"
+    )
+    assert "RuntimeError: too big" in lines
+    assert any(line.startswith("assert_grads_match: backprop and finite differences disagree") for line in lines)
+    assert not any(line.startswith(("ExceptionGroup", "AssertionError")) for line in lines)
+
+
+class Halver:
+    """An op that is an object, not a function: it has no ``__name__``."""
+
+    def __call__(self, x: Value) -> float:
+        return x.data / 2
+
+    def __repr__(self) -> str:
+        return "Halver()"
+
+
+def test_an_op_without_a_name_is_shown_by_its_repr():
+    with pytest.raises(TypeError) as info:
+        check_op(Halver(), derandomize=True, database=None)
+    assert str(info.value) == "check_op(Halver()): op must return a Value, got 0.0 of type float"
+
+
+def test_a_domain_per_argument_is_checked_like_one_domain():
+    with pytest.raises(TypeError) as info:
+        check_op(lambda a, b: a + b, arity=2, domain=((0, 1), "x"))
+    assert str(info.value) == (
+        "check_op: domain must be a hypothesis strategy of floats or a (low, high) pair, got 'x'"
+    )
+    with pytest.raises(TypeError) as info:  # one argument: a sequence of one domain is no domain
+        check_op(lambda a: a, arity=1, domain=[(0, 1)])
+    assert str(info.value) == (
+        "check_op: domain must be a hypothesis strategy of floats or a (low, high) pair, got [(0, 1)]"
+    )
