@@ -160,7 +160,7 @@ def _analytic_grad(f: Callable[[], Value | float], params: list[Value]) -> list[
         raise TypeError(f"gradcheck: f() must return a Value to backpropagate through, got {_short_repr(out)}")
     grads = {out: 1.0}
     for node in reversed(topological_order(out)):
-        upstream = grads.get(node, 0.0)
+        upstream = grads[node]  # every node but out is a parent of one before it
         for parent, local in zip(node.parents, node.local_grads, strict=True):
             grads[parent] = grads.get(parent, 0.0) + local * upstream
     return [grads.get(p, 0.0) for p in params]

@@ -399,3 +399,88 @@ def test_the_library_writers_name_themselves_and_the_path(tmp_path, who):
     with pytest.raises(FileWriteError, match=pattern):
         write(path)
     assert listing(tmp_path) == {"notes.txt": "notes"}
+
+
+# ------------------------------------------------- what the errors say, exactly
+def test_when_putting_back_fails_for_every_file_each_is_listed_with_where_its_old_content_is(three, monkeypatch):
+    folder, new = three
+    fail_at(monkeypatch, "replace", 3, DISK_FULL, later=True)  # c's rename fails, and so does putting a back
+    fail_at(monkeypatch, "unlink", 1, OSError(errno.EACCES, "Permission denied"), later=True)  # b stays too
+    with pytest.raises(FileWriteError) as info:
+        write_files(new)
+    monkeypatch.undo()
+    (kept,) = [name for name in os.listdir(folder) if name.startswith(".a.old-")]
+    a, b, c = (str(folder / name) for name in ("a.txt", "b.txt", "c.txt"))
+    assert str(info.value) == (
+        f"write_files: cannot write {c!r}: the disk is full; free some space or write somewhere else; "
+        f"putting back the old files failed too, so these hold the new content: "
+        f"{b!r}, {a!r} (its old content is in {str(folder / kept)!r})"
+    )
+    assert (folder / kept).read_text() == "old a"
+    assert listing(folder)["b.txt"] == "new b"
+
+
+def test_an_old_file_removed_by_someone_else_while_staging_is_not_put_back(three, monkeypatch):
+    folder, new = three
+    real_link = os.link
+
+    def gone_meanwhile(source, target, *args, **kwargs):
+        os.unlink(source)  # another program removes a.txt just before its link is made
+        return real_link(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "link", gone_meanwhile)
+    fail_at(monkeypatch, "replace", 3, DISK_FULL)
+    with pytest.raises(FileWriteError) as info:
+        write_files(new)
+    monkeypatch.undo()
+    c = str(folder / "c.txt")
+    assert (
+        str(info.value) == f"write_files: cannot write {c!r}: the disk is full; free some space or write somewhere else"
+    )
+    assert listing(folder) == {"c.txt": "old c"}  # a: gone as it was made to be, b never was
+
+
+@pytest.mark.parametrize(
+    "error, reason",
+    [
+        (OSError(errno.EXDEV, "Invalid cross-device link"), "Invalid cross-device link"),  # no words of ours
+        (OSError("the device went away"), "the device went away"),  # no number, no strerror
+    ],
+)
+def test_an_error_without_words_of_ours_keeps_the_systems_words(tmp_path, monkeypatch, error, reason):
+    fail_at(monkeypatch, "write", 1, error)
+    with pytest.raises(FileWriteError) as info:
+        write_file(tmp_path / "x.bin", b"data", who="save_x")
+    monkeypatch.undo()
+    assert str(info.value) == f"save_x: cannot write {str(tmp_path / 'x.bin')!r}: {reason}"
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_folder_made_for_a_failed_write_stays_when_someone_else_wrote_in_it(tmp_path, monkeypatch):
+    real_replace = os.replace
+
+    def stranger_then_full(source, target, *args, **kwargs):
+        (tmp_path / "new" / "theirs.txt").write_text("theirs")
+        raise DISK_FULL
+
+    monkeypatch.setattr(os, "replace", stranger_then_full)
+    with pytest.raises(FileWriteError, match="the disk is full"):
+        write_file(tmp_path / "new" / "a.txt", "a")
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert listing(tmp_path) == {"new": "<dir>", "new/theirs.txt": "theirs"}
+
+
+def test_check_target_returns_the_path_and_writes_nothing(tmp_path):
+    target = tmp_path / "out" / "new" / "picture.png"
+    assert check_target(target) == target
+    assert check_target(str(target), who="save_x") == target
+    assert os.listdir(tmp_path) == []
+
+
+def test_check_target_names_itself_unless_told_otherwise(tmp_path):
+    with pytest.raises(FileWriteError) as info:
+        check_target(tmp_path)
+    assert (
+        str(info.value)
+        == f"check_target: cannot write {str(tmp_path)!r}: it is a folder; give the path of a file in it"
+    )

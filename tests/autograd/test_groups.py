@@ -221,3 +221,17 @@ def test_layers_are_put_together_from_their_neurons_calls():
     one = Layer(1, 1, seed=0)  # one neuron called twice in a row: still two calls
     y = one(one([1.0]))
     assert [g.kind for g in find_groups(topological_order(y))] == ["layer", "neuron", "layer", "neuron"]
+
+
+def test_a_group_info_shows_its_note_only_when_it_has_one():
+    assert repr(GroupInfo("L1.N3", "neuron", note="relu")) == "GroupInfo('L1.N3', 'neuron', note='relu')"
+    assert repr(GroupInfo("L1", "layer")) == "GroupInfo('L1', 'layer')"
+
+
+def test_a_block_that_marks_no_output_says_how_to_mark_one():
+    with pytest.raises(ValueError) as info, group("body"):
+        Value(1.0) * 2.0
+    assert str(info.value) == (
+        "group 'body': no output was marked; call g.output(value) inside the `with` block on the Values that "
+        "leave the group"
+    )

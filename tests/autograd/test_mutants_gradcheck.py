@@ -69,6 +69,24 @@ def test_f_returning_junk_is_named_at_every_call(method, n):
     assert x.data == 1.0
 
 
+def test_f_returning_a_value_with_junk_data_is_named():
+    x, out = Value(1.0), Value(0.0)
+    out.data = "junk"
+    with pytest.raises(TypeError) as info:
+        numerical_grad(lambda: out, [x])
+    assert str(info.value) == (
+        "numerical_grad: f() returned a Value whose .data: expected an int or float, got 'junk' of type str"
+    )
+
+
+def test_a_parameter_whose_grad_or_label_user_code_broke_is_still_nudged():
+    # numerical_grad reads and writes only .data: a .grad of None is no concern of its
+    x = Value(3.0)
+    x.grad = None
+    assert numerical_grad(lambda: x * 2.0, [x], method="forward") == [pytest.approx(2.0)]
+    assert x.grad is None
+
+
 # ---------------------------------------------------------------- gradcheck
 
 
@@ -124,3 +142,27 @@ def test_the_tables_sigmoid_is_one_over_one_plus_e_to_the_minus_x_for_x_at_least
 def test_the_tables_text_is_evaluated_without_builtins():
     with pytest.raises(NameError, match="abs"):
         evaluate("abs(a)", a=-1.0)
+
+
+def test_f_must_return_a_value_for_gradcheck_and_the_error_shows_what_it_returned():
+    x = Value(1.0)
+    with pytest.raises(TypeError) as info:
+        gradcheck(lambda: 2.5, [x])
+    assert str(info.value) == "gradcheck: f() must return a Value to backpropagate through, got 2.5"
+
+
+def test_a_parameter_f_does_not_depend_on_has_gradient_zero():
+    x, unused = Value(2.0), Value(5.0)
+    assert gradcheck(lambda: x * x, [x, unused], atol=0.0, rtol=1e-9)
+    # f reads unused.data outside the graph: numerically 0.5, by backprop exactly 0
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda: x * x + 0.5 * unused.data, [x, unused])
+    ((mismatch,),) = [info.value.mismatches]
+    assert (mismatch.index, mismatch.analytic, mismatch.numeric) == (1, 0.0, pytest.approx(0.5))
+
+
+def test_gradcheck_with_no_parameters_says_what_to_pass():
+    x = Value(1.0)
+    with pytest.raises(ValueError) as info:
+        gradcheck(lambda: x, [])
+    assert str(info.value) == ("gradcheck: params is empty, so there is nothing to check; pass the Values f depends on")

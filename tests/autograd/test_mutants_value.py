@@ -216,3 +216,59 @@ def test_an_interrupt_between_two_leaves_leaves_each_as_before_or_complete():
         y.backward()
     assert a.grad in (5.0, 5.0 + 2 * 2.0 * 3.0) and t.grad == 7.0  # a: as before or complete, never a share
     assert_no_node_half_done(y, nodes, [5.0, 7.0, 0.0, 0.0], [2 * 2.0 * 3.0, 2.0 * 2.0, 2.0, 1.0])
+
+
+# ---------------------------------------------------------- how errors show what they got
+
+
+class UnprintableData:
+    """An operand whose repr refuses, as Python's does for an int of more than 4300 digits."""
+
+    def __repr__(self) -> str:
+        raise ValueError("no repr")
+
+
+def test_an_operand_whose_repr_fails_is_shown_by_its_type_and_address():
+    junk = UnprintableData()
+    with pytest.raises(TypeError) as info:
+        Value(junk)
+    assert (
+        str(info.value) == f"Value(data): expected an int or float, got {object.__repr__(junk)} of type UnprintableData"
+    )
+
+
+def test_a_repr_of_sixty_characters_is_shown_whole_and_a_longer_one_by_its_ends():
+    sixty = "'" + "a" * 58 + "'"
+    with pytest.raises(TypeError) as info:
+        Value("a" * 58)
+    assert str(info.value) == f"Value(data): expected an int or float, got {sixty} of type str"
+    with pytest.raises(TypeError) as info:
+        Value("a" * 59)  # 61 characters: shortened
+    assert str(info.value) == (
+        f"Value(data): expected an int or float, got '{'a' * 24}...{'a' * 24}' (61 characters) of type str"
+    )
+    with pytest.raises(TypeError) as info:
+        Value("0123456789" * 7)  # repr: 72 characters with the quotes
+    assert str(info.value) == (
+        "Value(data): expected an int or float, got '012345678901234567890123...678901234567890123456789' "
+        "(72 characters) of type str"
+    )
+
+
+def test_a_long_int_is_shown_by_its_ends_and_its_number_of_digits():
+    with pytest.raises(OverflowError) as info:
+        Value(10**400 + 12345)
+    assert str(info.value) == (
+        "Value(data): 1000000000000000000000000...0000000000000000000012345 (401 digits) is too large for a float "
+        "(the largest is about 1.8e308); use a smaller number, or rescale"
+    )
+
+
+def test_from_op_with_local_grads_not_a_sequence_shows_a_tuple_of_one_gradient():
+    x = Value(2.0)
+    with pytest.raises(TypeError) as info:
+        Value.from_op(4.0, (x,), 4.0, "square")
+    assert str(info.value) == (
+        "Value.from_op('square'): local_grads must be a sequence of numbers, one per input, got 4.0 of type float; "
+        "for a single input write a tuple of one: (g,)"
+    )
