@@ -249,3 +249,17 @@ def test_a_hyper_parameter_declared_with_the_defaults():
         settings.rate = math.inf
     assert (settings.rate, settings.decay) == (1e300, 2.0)
     assert Settings.rate is Settings.__dict__["rate"]
+
+
+def test_a_hyper_parameter_with_an_upper_bound():
+    class Smoothing:
+        factor = _Hyper(high=1.0, high_open=True)
+        share = _Hyper(high=0.5)
+
+    smoothing = Smoothing()
+    smoothing.factor, smoothing.share = 0.999, 0.5
+    assert (smoothing.factor, smoothing.share) == (0.999, 0.5)
+    with pytest.raises(ValueError, match=r"^Smoothing: invalid factor 1\.0; expected a finite number \[0, 1\)$"):
+        smoothing.factor = 1.0
+    with pytest.raises(ValueError, match=r"^Smoothing: invalid share 0\.51; expected a finite number \[0, 0\.5\]$"):
+        smoothing.share = 0.51
