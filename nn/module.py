@@ -89,7 +89,7 @@ class Module:
             elif isinstance(obj, Module):
                 if id(obj) not in seen:
                     seen.add(id(obj))
-                    for attr, item in getattr(obj, "__dict__", {}).items():
+                    for attr, item in vars(obj).items():  # a Module always has a __dict__
                         visit(f"{name}.{attr}" if name else attr, item)
             elif isinstance(obj, (list, tuple)):
                 for i, item in enumerate(obj):

@@ -8,8 +8,9 @@ import re
 
 import pytest
 
+from autograd import Value
 from autograd.files import FileWriteError
-from nn import MLP, Neuron, StateDictError, load_model, save_model
+from nn import MLP, Module, Neuron, StateDictError, load_model, save_model
 
 
 def test_round_trip_is_exact(tmp_path):
@@ -101,22 +102,29 @@ def test_wrong_architecture_changes_nothing_and_names_the_file(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "text, pattern",
+    "text, message",
     [
-        ("{not json", "is not valid JSON"),
+        ("{not json", "is not valid JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"),
         ("[1, 2]", "holds a JSON list, not a saved model"),
-        ('{"format": "other", "version": 1, "parameters": {}}', "has format 'other' version 1"),
-        ('{"format": "gradtrace.nn.state_dict", "version": 9, "parameters": {}}', "version 9"),
+        (
+            '{"format": "other", "version": 1, "parameters": {}}',
+            "has format 'other' version 1; expected 'gradtrace.nn.state_dict' version 1",
+        ),
+        (
+            '{"format": "gradtrace.nn.state_dict", "version": 9, "parameters": {}}',
+            "has format 'gradtrace.nn.state_dict' version 9; expected 'gradtrace.nn.state_dict' version 1",
+        ),
         ('{"format": "gradtrace.nn.state_dict", "version": 1}', "has no 'parameters' object"),
     ],
 )
-def test_bad_files(tmp_path, text, pattern):
+def test_bad_files(tmp_path, text, message):
     path = tmp_path / "bad.json"
     path.write_text(text)
     model = Neuron(2, seed=0)
     before = model.state_dict()
-    with pytest.raises(ValueError, match=pattern):
+    with pytest.raises(ValueError) as info:
         load_model(model, path)
+    assert str(info.value) == f"load_model: {str(path)!r} {message}"
     assert model.state_dict() == before
 
 
@@ -177,3 +185,37 @@ def test_an_integer_with_too_many_digits_is_not_valid_json(tmp_path):
     path.write_text('{"w.0": ' + "9" * 5000 + "}")
     with pytest.raises(ValueError, match=r"load_model: '.*digits.json' is not valid JSON: .*digits"):
         load_model(Neuron(2, seed=0), path)
+
+
+def test_the_file_is_indented_json_ending_in_a_newline(tmp_path):
+    model = Neuron(2, seed=0)
+    model.load_state_dict({"w.0": 0.5, "w.1": -1.0, "b": 2.0})
+    assert save_model(model, tmp_path / "n.json").read_text() == (
+        '{\n "format": "gradtrace.nn.state_dict",\n "version": 1,\n "model": "Neuron",\n'
+        ' "parameters": {\n  "w.0": 0.5,\n  "w.1": -1.0,\n  "b": 2.0\n }\n}\n'
+    )
+
+
+class Twelve(Module):
+    def __init__(self) -> None:
+        self.w = [Value(math.nan) for _ in range(12)]
+
+
+def test_at_most_ten_non_finite_parameters_are_named(tmp_path):
+    with pytest.raises(ValueError) as info:
+        save_model(Twelve(), tmp_path / "model.json")
+    names = ", ".join(f"w.{i}" for i in range(10))
+    assert str(info.value) == f"save_model: parameters {names} are not finite (nan); JSON has no NaN or inf"
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_load_error_keeps_every_list_of_problems(tmp_path):
+    path = tmp_path / "odd.json"
+    path.write_text('{"w.0": "one", "extra": 1.0}')
+    with pytest.raises(StateDictError) as info:
+        load_model(Neuron(2, seed=0), path)
+    assert (info.value.missing, info.value.unexpected, info.value.invalid) == (["w.1", "b"], ["extra"], ["w.0"])
+    assert str(info.value) == (
+        f"load_model({str(path)!r}): Neuron.load_state_dict: the dict does not fit this model; nothing was loaded\n"
+        "  missing (2): 'w.1', 'b'\n  unexpected (1): 'extra'\n  not a number (1): 'w.0' = 'one' (str)"
+    )

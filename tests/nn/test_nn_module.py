@@ -197,3 +197,25 @@ def test_long_values_are_shortened_in_the_message():
     message = str(info.value)
     assert "'w.0' = 'xxxxx" in message and "... (str)" in message and "'b' = 10000" in message
     assert len(message) < 400
+
+
+def test_the_whole_message_for_values_of_each_kind():
+    # a 40-character repr is shown whole; numbers that are not finite are listed once, under their own heading
+    with pytest.raises(StateDictError) as info:
+        Neuron(1, seed=0).load_state_dict({"w.0": "x" * 38, "b": 10**5000})
+    assert str(info.value) == (
+        "Neuron.load_state_dict: the dict does not fit this model; nothing was loaded\n"
+        f"  not a number (1): 'w.0' = '{'x' * 38}' (str)\n"
+        "  not a finite number (1): 'b' = <an int of about 5000 digits>"
+    )
+    assert info.value.invalid == ["w.0", "b"]
+
+
+def test_a_repr_longer_than_forty_characters_is_cut_to_forty():
+    with pytest.raises(StateDictError) as info:
+        Neuron(1, seed=0).load_state_dict({"w.0": "y" * 39, "b": math.nan})
+    assert str(info.value) == (
+        "Neuron.load_state_dict: the dict does not fit this model; nothing was loaded\n"
+        f"  not a number (1): 'w.0' = '{'y' * 36}... (str)\n"
+        "  not a finite number (1): 'b' = nan"
+    )

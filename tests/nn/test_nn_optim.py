@@ -6,6 +6,7 @@ import pytest
 
 from autograd import Value
 from nn import MLP, SGD, Adam, Neuron
+from nn.optim import _Hyper
 
 
 def run(opt, param, grads):
@@ -229,3 +230,36 @@ def test_hyper_parameters_set_later_are_stored_as_floats():
     assert type(opt.lr) is float and type(opt.betas) is tuple
     opt.lr = 2
     assert type(opt.lr) is float and opt.lr == 2.0
+
+
+def test_a_hyper_parameter_declared_with_the_defaults():
+    # declared here, not at import, so that the descriptor's own set-up runs inside the test
+    class Settings:
+        rate = _Hyper()
+        decay = _Hyper()
+
+    settings = Settings()
+    settings.rate, settings.decay = 0, 2
+    assert (settings.rate, settings.decay) == (0.0, 2.0) and type(settings.rate) is float
+    settings.rate = 1e300
+    assert (settings.rate, settings.decay) == (1e300, 2.0)
+    with pytest.raises(ValueError, match=r"^Settings: invalid decay -1e-09; expected a finite number >= 0$"):
+        settings.decay = -1e-9
+    with pytest.raises(ValueError, match=r"^Settings: invalid rate inf; expected a finite number >= 0$"):
+        settings.rate = math.inf
+    assert (settings.rate, settings.decay) == (1e300, 2.0)
+    assert Settings.rate is Settings.__dict__["rate"]
+
+
+def test_a_hyper_parameter_with_an_upper_bound():
+    class Smoothing:
+        factor = _Hyper(high=1.0, high_open=True)
+        share = _Hyper(high=0.5)
+
+    smoothing = Smoothing()
+    smoothing.factor, smoothing.share = 0.999, 0.5
+    assert (smoothing.factor, smoothing.share) == (0.999, 0.5)
+    with pytest.raises(ValueError, match=r"^Smoothing: invalid factor 1\.0; expected a finite number \[0, 1\)$"):
+        smoothing.factor = 1.0
+    with pytest.raises(ValueError, match=r"^Smoothing: invalid share 0\.51; expected a finite number \[0, 0\.5\]$"):
+        smoothing.share = 0.51
