@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from autograd.palette import NAN_FILL, NEGATIVE, POSITIVE, grad_fill, grad_strength
+from autograd.palette import NAN_FILL, NEGATIVE, POSITIVE, _white_reads_better, grad_fill, grad_strength
 
 INF, NAN = math.inf, math.nan
 
@@ -74,3 +74,29 @@ def test_text_is_white_exactly_where_white_has_more_contrast(g):
         fill, white = grad_fill(g, 1.0, log=log)
         assert white is white_reads_better(fill), (g, log, fill)
     assert grad_fill(-1.0, 1.0)[1] and not grad_fill(1e-9, 1.0)[1]  # strong purple: white; faint tint: black
+
+
+def test_fewer_decades_reach_the_fill_colour():
+    assert grad_fill(1e-3, 1.0, decades=2.0) == (hex_of(POSITIVE, 1 / 3), False)
+    assert grad_fill(-0.1, 1.0, decades=1.0) == (hex_of(NEGATIVE, 1 / 2), False)
+    assert grad_fill(1e-3, 1.0)[0] == hex_of(POSITIVE, 4 / 7)
+
+
+@pytest.mark.parametrize(
+    "rgb, white",
+    # colours next to the WCAG boundary (luminance 0.1791), some with a dark channel (<= 10 of 255, where the
+    # luminance is linear in the channel) that tips the balance
+    [
+        ((0, 0, 1), True),
+        ((0, 3, 253), True),
+        ((0, 86, 255), True),
+        ((0, 109, 251), True),
+        ((0, 108, 255), False),
+        ((0, 137, 10), False),
+        ((157, 108, 9), False),
+        ((214, 11, 182), False),
+    ],
+)
+def test_white_text_on_colours_near_the_boundary(rgb, white):
+    assert _white_reads_better(list(rgb)) is white
+    assert white_reads_better("#{:02x}{:02x}{:02x}".format(*rgb)) is white  # the WCAG formula, written out
