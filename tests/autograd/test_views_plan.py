@@ -1,0 +1,41 @@
+"""autograd.views directly: which groups collapse at each level, and what the plan holds."""
+
+from __future__ import annotations
+
+from autograd import Value, group, topological_order
+from autograd.groups import Group, find_groups
+from autograd.views import collapsible
+from nn import Neuron
+
+
+def made(index: int, kind: str, parent: int | None) -> Group:
+    return Group(index, f"{kind}{index}", kind, "", (), (), (), parent, None)
+
+
+def test_an_own_group_around_a_neuron_is_not_a_box_but_the_neuron_is():
+    x = Value(0.5, label="x")
+    neuron = Neuron(1, seed=0)
+    with group("block") as outer:
+        with group("inner") as inner:
+            h = inner.output(neuron([x]) * 2.0)
+        out = outer.output(h + 1.0)
+    groups = find_groups(topological_order(out))
+    assert [(g.name, g.kind, g.parent) for g in groups] == [
+        ("block", "group", None),
+        ("inner", "group", 0),
+        ("neuron", "neuron", 1),
+    ]
+    assert collapsible(groups, "neuron") == [False, False, True]  # holding a neuron, even two levels down
+    assert collapsible(groups, "layer") == [False, False, True]
+    assert collapsible(groups, None) == [False, False, False]
+
+
+def test_layers_collapse_only_by_layer_and_make_their_groups_hold_nn():
+    # an own group around a layer (made by hand: a layer found in a graph always holds neurons too)
+    groups = [made(0, "group", None), made(1, "layer", 0), made(2, "group", None), made(3, "group", 2)]
+    assert collapsible(groups, "neuron") == [False, False, True, True]  # group 2 holds only an own group
+    assert collapsible(groups, "layer") == [False, True, True, True]
+    neurons = [made(0, "layer", None), made(1, "neuron", 0), made(2, "neuron", 0)]
+    assert collapsible(neurons, "neuron") == [False, True, True]
+    assert collapsible(neurons, "layer") == [True, True, True]
+    assert collapsible([], "layer") == []
