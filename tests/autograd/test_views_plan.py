@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from autograd import Value, group, topological_order
 from autograd.groups import Group, find_groups
-from autograd.views import collapsible
+from autograd.views import collapsible, plan_view
 from nn import Neuron
 
 
@@ -39,3 +39,13 @@ def test_layers_collapse_only_by_layer_and_make_their_groups_hold_nn():
     assert collapsible(neurons, "neuron") == [False, True, True]
     assert collapsible(neurons, "layer") == [True, True, True]
     assert collapsible([], "layer") == []
+
+
+def test_a_plan_keeps_its_level_and_draws_clusters_unless_told_not_to():
+    x = Value(0.5, label="x")
+    y = Neuron(1, seed=0)([x])
+    order = topological_order(y)
+    assert plan_view(order).clusters == [0] and plan_view(order, clusters=False).clusters == []
+    assert plan_view(order).collapse is None
+    boxed = plan_view(order, "neuron")
+    assert boxed.collapse == "neuron" and boxed.boxes == [0] and boxed.clusters == []
