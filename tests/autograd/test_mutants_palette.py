@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from autograd.palette import NAN_FILL, NEGATIVE, POSITIVE, _white_reads_better, grad_fill, grad_strength
+from autograd.palette import NAN_FILL, NEGATIVE, POSITIVE, _white_reads_better, grad_fill, grad_strength, log_decades
 
 INF, NAN = math.inf, math.nan
 
@@ -100,3 +100,30 @@ def test_fewer_decades_reach_the_fill_colour():
 def test_white_text_on_colours_near_the_boundary(rgb, white):
     assert _white_reads_better(list(rgb)) is white
     assert white_reads_better("#{:02x}{:02x}{:02x}".format(*rgb)) is white  # the WCAG formula, written out
+
+
+@pytest.mark.parametrize(
+    "grads, decades",
+    [
+        ([], 6),  # nothing to span: the least
+        ([0.0, NAN, INF, -INF], 6),  # zeros and non-finite numbers do not count
+        ([1.0], 6),
+        ([1.0, 1e-7], 7),
+        ([-1.0, 0.0, 1e-7, INF], 7),  # sizes, not signs
+        ([1.0, 1e-16], 15),  # at most 15
+        ([2.76, 3.2e-13], 13),  # 12.94 decades, rounded up
+        ([1.000000000001, 1e-8], 8),  # a hair over 8 decades: still 8
+        ([1.0, 1e-8], 8),
+        ([0.5, 4e-9], 9),  # 8.1 decades: 9
+    ],
+)
+def test_log_decades_spans_the_largest_to_the_smallest_nonzero(grads, decades):
+    assert log_decades(grads) == decades
+
+
+def test_log_decades_bounds_can_be_set():
+    assert log_decades([1.0, 1e-3], least=2) == 3
+    assert log_decades([1.0, 1e-3], least=4) == 4
+    assert log_decades([1.0, 1e-9], most=8) == 8
+    assert log_decades([1.0, 1e-9], most=10) == 9
+    assert log_decades(iter([1.0, 1e-7])) == 7  # any iterable, read once

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from autograd import (
+    GraphTooLargeError,
     GraphvizNotFoundError,
     Value,
     draw_graph,
@@ -19,6 +20,7 @@ from autograd import (
 )
 from autograd.dot import INSTALL_HINT
 from autograd.views import plan_view
+from nn import MLP, Neuron
 
 
 def square() -> Value:
@@ -207,4 +209,71 @@ def test_dot_gets_bounded_iterations_from_301_nodes_and_edges():
     assert (
         "\tgraph [fontname=Helvetica mclimit=0.5 nodesep=0.25 nslimit=3 nslimit1=3 rankdir=LR ranksep=0.35 "
         "searchsize=10]\n" in draw_graph(large).source
+    )
+
+
+def test_steps_have_the_same_size_limit_as_draw_graph(tmp_path):
+    y = chain(0, 500)  # 501 Values
+    with pytest.raises(GraphTooLargeError, match=r"^draw_graph: the graph has 501 Values, more than max_nodes=500;"):
+        save_graph_steps(y, tmp_path, format="dot")
+    assert list(tmp_path.iterdir()) == [] and y.grad == 0.0
+
+
+# ------------------------------------------------------------------ boxes
+def box_line(source: str, node: str) -> str:
+    (line,) = [ln.strip() for ln in source.splitlines() if ln.strip().startswith(f"{node} [")]
+    return line
+
+
+def test_four_parameters_are_summed_up_and_three_listed():
+    neuron = Neuron(3, seed=0)  # w0, w1, w2, b
+    y = neuron([1.0, 2.0, 3.0])
+    y.backward()
+    label = box_line(draw_graph(y, collapse="neuron").source, "g0")
+    assert '<FONT POINT-SIZE="9">4 params, largest |grad| 0.5193 (w2)</FONT>' in label
+    assert '<B>neuron</B> <FONT POINT-SIZE="10">tanh</FONT>' in label
+
+
+def test_unlabelled_parameters_are_numbered_and_a_box_of_zero_gradients_is_dashed():
+    w, u, x = Value(0.5), Value(-1.5), Value(2.0, label="x")
+    with group("pair", params=[w, u]) as g:
+        out = g.output(x * w + u)
+    out.backward()
+    source = draw_graph(out, collapse="neuron", rankdir="RL").source
+    assert box_line(source, "v1") == (
+        'v1 [label="{x|data 2.0000|grad 0.5000}" color="#56b4e9" fillcolor="#c4e5f7" id=v1 style=filled]'
+    )  # RL is horizontal too: the fields in one row
+    assert '<FONT POINT-SIZE="9">param grads: p0 2.0000, p1 1.0000</FONT>' in box_line(source, "g0")
+    assert box_line(source, "g0").endswith(
+        ' class="group group" color="#009e73" fillcolor="#99d8c7" id=g0 '
+        'margin="0.08,0.04" penwidth=1.5 shape=box style="rounded,filled"]'
+    )
+    zero = box_line(draw_graph(out, collapse="neuron", grads=[0.0] * 5).source, "g0")
+    assert 'style="rounded,filled,dashed"]' in zero and "<B>pair</B></TD>" in zero
+    assert box_line(draw_graph(out, collapse="neuron", grads=[0.0, 0.0, 0.0, 0.0, 1e-300]).source, "g0").endswith(
+        'style="rounded,filled"]'
+    )
+
+
+def test_a_box_that_receives_the_step_gradient_is_marked():
+    model = MLP(2, [2, 1], seed=0)
+    loss = (model([1.0, -2.0]) - 1.0) ** 2
+    loss.backward()
+    source = draw_graph(loss, collapse="layer", highlight=(28, 0)).source  # g3 -> op28: the last layer's output
+    assert box_line(source, "g3").endswith(
+        'class="group layer" color="#d55e00" fillcolor="#ffffff" id=g3 margin="0.08,0.04" penwidth=3 shape=box '
+        'style="rounded,filled"]'
+    )
+    assert 'color="#0072b2"' in box_line(source, "v28") and 'color="#d55e00"' in box_line(source, "op28")
+    inside = draw_graph(loss, collapse="layer", highlight=(27, 0)).source  # within the box: current, receiver, sender
+    assert 'color="#d55e00" fillcolor="#99d8c7" id=g3' not in inside
+    assert box_line(inside, "g3").count('color="#d55e00"') == 1 and "penwidth=3" in box_line(inside, "g3")
+
+
+def test_steps_draw_clusters_and_four_decimals_by_default(tmp_path):
+    y = Neuron(1, seed=0)([Value(0.5, label="x")])
+    first = save_graph_steps(y, tmp_path, format="dot")[0].read_text()
+    assert "\tsubgraph cluster_g0 {\n" in first and "|data 0.5000|" in first
+    assert (
+        "subgraph cluster_g0" not in save_graph_steps(y, tmp_path / "flat", format="dot", clusters=False)[0].read_text()
     )
