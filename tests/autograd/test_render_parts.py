@@ -277,3 +277,30 @@ def test_steps_draw_clusters_and_four_decimals_by_default(tmp_path):
     assert (
         "subgraph cluster_g0" not in save_graph_steps(y, tmp_path / "flat", format="dot", clusters=False)[0].read_text()
     )
+
+
+def test_a_collapsed_drawing_over_the_limit_gives_the_sizes_of_both_levels():
+    y = MLP(2, [3, 1], seed=0)([1.0, 2.0])
+    with pytest.raises(GraphTooLargeError) as info:
+        draw_graph(y, collapse="neuron", max_nodes=3)
+    assert str(info.value) == (
+        "draw_graph: the graph has 4 nodes (Values and collapsed boxes), more than max_nodes=3; `dot` may take "
+        "minutes on it. Draw a smaller part of the computation, pass max_nodes=4 (or max_nodes=None) to draw it "
+        "anyway, or draw neurons as boxes: collapse='neuron' draws 4 and collapse='layer' draws 2 nodes."
+    )
+
+
+def test_numbers_switch_to_scientific_below_0_001_and_from_a_million():
+    assert [render.format_field(x, 4) for x in (0.001, -0.001, 0.00099, 999999.0, 1e6, -1e6)] == [
+        "0.001000",
+        "-0.001000",
+        "9.900e-04",
+        "999999.0000",
+        "1.000e+06",
+        "-1.000e+06",
+    ]
+    assert (
+        render.format_field(3.8e-5, 0) == "4e-05"
+        and render.format_field(3.8e-5, 1) == "4e-05"
+        and render.format_field(3.8e-5, 2) == "3.8e-05"
+    )

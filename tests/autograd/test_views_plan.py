@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from autograd import Value, group, topological_order
 from autograd.groups import Group, find_groups
-from autograd.views import collapsible, plan_view
+from autograd.views import NodeItem, collapsible, plan_view
 from nn import Neuron
 
 
@@ -49,3 +49,18 @@ def test_a_plan_keeps_its_level_and_draws_clusters_unless_told_not_to():
     assert plan_view(order).collapse is None
     boxed = plan_view(order, "neuron")
     assert boxed.collapse == "neuron" and boxed.boxes == [0] and boxed.clusters == []
+
+
+def test_a_constant_shared_by_two_inner_groups_sits_in_the_group_around_both():
+    x = Value(1.0, label="x")
+    with group("outer") as outer:
+        c = Value(2.0)  # made in "outer", used by "a" and "b": its frame is the nearest one holding both
+        with group("a") as a:
+            u = a.output(x * c)
+        with group("b") as b:
+            w = b.output(x + c)
+        out = outer.output(u * w)
+    view = plan_view(topological_order(out))
+    nodes = [(item.id, item.cluster) for item in view.items if isinstance(item, NodeItem)]
+    assert nodes == [("v0", None), ("v1", 0), ("v2", 1), ("op2", 1), ("v3", 2), ("op3", 2), ("v4", 0), ("op4", 0)]
+    assert view.clusters == [0, 1, 2] and view.cluster_parent == {0: None, 1: 0, 2: 0}
