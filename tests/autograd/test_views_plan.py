@@ -64,3 +64,35 @@ def test_a_constant_shared_by_two_inner_groups_sits_in_the_group_around_both():
     nodes = [(item.id, item.cluster) for item in view.items if isinstance(item, NodeItem)]
     assert nodes == [("v0", None), ("v1", 0), ("v2", 1), ("op2", 1), ("v3", 2), ("op3", 2), ("v4", 0), ("op4", 0)]
     assert view.clusters == [0, 1, 2] and view.cluster_parent == {0: None, 1: 0, 2: 0}
+
+
+def test_a_value_made_in_a_group_inside_a_box_but_used_outside_is_drawn_in_the_frame_around_the_box():
+    x = Value(1.0, label="x")
+    with group("top") as top:  # holds a neuron: a frame, not a box
+        n = Neuron(1, seed=0)([x])
+        with group("outer") as outer:  # a box, with the group "inner" in it
+            with group("inner") as inner:
+                h = inner.output(x * 2.0)
+            k = outer.output(x + 1.0)  # h leaves "inner" but not through "outer"
+        t = top.output(n * k * h)
+    view = plan_view(topological_order(t * h), "neuron")
+    assert view.boxes == [1, 2] and view.clusters == [0]
+    nodes = [(item.id, item.cluster) for item in view.items if isinstance(item, NodeItem)]
+    assert ("v8", 0) in nodes and ("op8", 0) in nodes and ("g2", 0) in nodes
+
+
+def test_a_copy_serving_two_frames_sits_in_the_frame_around_both():
+    x = Value(1.0, label="x")
+    h = x * 2.0
+    z = h
+    for _ in range(4):  # far from h: its uses in "a" and "b" get a copy
+        z = z.relu()
+    with group("outer") as outer:
+        with group("a") as a:
+            u = a.output(z * h)
+        with group("b") as b:
+            w = b.output(u + h)
+        out = outer.output(w * 1.0)
+    view = plan_view(topological_order(out))
+    copies = [(item.id, item.cluster) for item in view.items if isinstance(item, NodeItem) and item.kind == "copy"]
+    assert copies == [("v3_u1", 0)]
