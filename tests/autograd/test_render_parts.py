@@ -304,3 +304,8 @@ def test_numbers_switch_to_scientific_below_0_001_and_from_a_million():
         and render.format_field(3.8e-5, 1) == "4e-05"
         and render.format_field(3.8e-5, 2) == "3.8e-05"
     )
+
+
+def test_numbers_under_1_keep_their_significant_digits():
+    assert [render.format_field(x, 0) for x in (0.05, 0.5, 123.456)] == ["0.05", "0.5", "123"]
+    assert [render.format_field(x, 4) for x in (0.0769231, 0.5, 12.5)] == ["0.07692", "0.5000", "12.5000"]

@@ -96,3 +96,25 @@ def test_a_copy_serving_two_frames_sits_in_the_frame_around_both():
     view = plan_view(topological_order(out))
     copies = [(item.id, item.cluster) for item in view.items if isinstance(item, NodeItem) and item.kind == "copy"]
     assert copies == [("v3_u1", 0)]
+
+
+def test_a_leaf_added_again_and_again_is_drawn_again_every_two_steps_after_the_third():
+    # a + a + ... : the k-th use is 2 ranks further from a than the one before; a copy serves uses within 4 ranks
+    copies = {}
+    for n in range(2, 9):
+        a = Value(1.0, label="a")
+        y = a
+        for _ in range(n - 1):
+            y = y + a
+        view = plan_view(topological_order(y))
+        copies[n] = [item.id for item in view.items if isinstance(item, NodeItem) and item.kind == "copy"]
+        assert view.copies == len(copies[n])
+    assert copies == {
+        2: [],
+        3: [],
+        4: ["v0_u1"],
+        5: ["v0_u1"],
+        6: ["v0_u1", "v0_u2"],
+        7: ["v0_u1", "v0_u2"],
+        8: ["v0_u1", "v0_u2", "v0_u3"],
+    }
