@@ -216,7 +216,7 @@ def fake_dot(tmp_path: Path, script: str) -> str:
 
 
 def test_dot_gets_the_format_and_the_source_on_stdin_and_a_process_group_of_its_own(monkeypatch, tmp_path):
-    program = fake_dot(tmp_path, 'echo "$@"; cat; cat /proc/$$/stat')
+    program = fake_dot(tmp_path, 'echo "$@"; cat; echo; cat /proc/$$/stat')
     monkeypatch.setattr(dot.shutil, "which", lambda name: program)
     out = run_dot("digraph { \u00e9 }", "png").decode("utf-8").splitlines()
     assert out[:2] == ["-Tpng", "digraph { \u00e9 }"]
