@@ -224,3 +224,33 @@ def test_dot_gets_the_format_and_the_source_on_stdin_and_a_process_group_of_its_
     pid, (group, session) = int(stat.split()[0]), stat[stat.rindex(")") + 2 :].split()[2:4]
     assert int(group) == pid and int(session) == pid  # its own process group: _stop kills it with its children
     assert int(group) != os.getpgrp()
+
+
+def test_dot_is_started_with_the_death_signal_set(monkeypatch, tmp_path):
+    program = tmp_path / "dot"
+    program.write_text(f"#!{sys.executable} -S\n" + PDEATHSIG)
+    program.chmod(0o755)
+    monkeypatch.setattr(dot.shutil, "which", lambda name: str(program))
+    assert run_dot("digraph {}", "svg") == f"{int(signal.SIGKILL)}\n".encode()
+
+
+def test_an_interrupt_while_dot_runs_kills_it_and_is_raised(monkeypatch, tmp_path):
+    pidfile = tmp_path / "pid"
+    program = fake_dot(tmp_path, f"echo $$ > {pidfile}; exec sleep 100")
+    monkeypatch.setattr(dot.shutil, "which", lambda name: program)
+
+    def interrupt(*_):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.5)
+        with pytest.raises(KeyboardInterrupt):
+            run_dot("digraph {}", "svg", timeout=None)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        pid = int(pidfile.read_text()) if pidfile.exists() else None
+        if pid is not None and state_of(pid) not in ("Z", "gone"):
+            os.kill(pid, signal.SIGKILL)
+    assert pid is not None and state_of(pid) == "gone"  # killed and reaped before the interrupt went on
