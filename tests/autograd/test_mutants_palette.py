@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from autograd.palette import NAN_FILL, NEGATIVE, POSITIVE, grad_fill, grad_strength
+from autograd.palette import NAN_FILL, NEGATIVE, POSITIVE, _white_reads_better, grad_fill, grad_strength, log_decades
 
 INF, NAN = math.inf, math.nan
 
@@ -74,3 +74,56 @@ def test_text_is_white_exactly_where_white_has_more_contrast(g):
         fill, white = grad_fill(g, 1.0, log=log)
         assert white is white_reads_better(fill), (g, log, fill)
     assert grad_fill(-1.0, 1.0)[1] and not grad_fill(1e-9, 1.0)[1]  # strong purple: white; faint tint: black
+
+
+def test_fewer_decades_reach_the_fill_colour():
+    assert grad_fill(1e-3, 1.0, decades=2.0) == (hex_of(POSITIVE, 1 / 3), False)
+    assert grad_fill(-0.1, 1.0, decades=1.0) == (hex_of(NEGATIVE, 1 / 2), False)
+    assert grad_fill(1e-3, 1.0)[0] == hex_of(POSITIVE, 4 / 7)
+
+
+@pytest.mark.parametrize(
+    "rgb, white",
+    # colours next to the WCAG boundary (luminance 0.1791), some with a dark channel (<= 10 of 255, where the
+    # luminance is linear in the channel) that tips the balance
+    [
+        ((0, 0, 1), True),
+        ((0, 3, 253), True),
+        ((0, 86, 255), True),
+        ((0, 109, 251), True),
+        ((0, 108, 255), False),
+        ((0, 137, 10), False),
+        ((157, 108, 9), False),
+        ((214, 11, 182), False),
+    ],
+)
+def test_white_text_on_colours_near_the_boundary(rgb, white):
+    assert _white_reads_better(list(rgb)) is white
+    assert white_reads_better("#{:02x}{:02x}{:02x}".format(*rgb)) is white  # the WCAG formula, written out
+
+
+@pytest.mark.parametrize(
+    "grads, decades",
+    [
+        ([], 6),  # nothing to span: the least
+        ([0.0, NAN, INF, -INF], 6),  # zeros and non-finite numbers do not count
+        ([1.0], 6),
+        ([1.0, 1e-7], 7),
+        ([-1.0, 0.0, 1e-7, INF], 7),  # sizes, not signs
+        ([1.0, 1e-16], 15),  # at most 15
+        ([2.76, 3.2e-13], 13),  # 12.94 decades, rounded up
+        ([1.000000000001, 1e-8], 8),  # a hair over 8 decades: still 8
+        ([1.0, 1e-8], 8),
+        ([0.5, 4e-9], 9),  # 8.1 decades: 9
+    ],
+)
+def test_log_decades_spans_the_largest_to_the_smallest_nonzero(grads, decades):
+    assert log_decades(grads) == decades
+
+
+def test_log_decades_bounds_can_be_set():
+    assert log_decades([1.0, 1e-3], least=2) == 3
+    assert log_decades([1.0, 1e-3], least=4) == 4
+    assert log_decades([1.0, 1e-9], most=8) == 8
+    assert log_decades([1.0, 1e-9], most=10) == 9
+    assert log_decades(iter([1.0, 1e-7])) == 7  # any iterable, read once

@@ -69,3 +69,16 @@ def test_save_graph_steps_sets_grads_highlight_and_title_itself(tmp_path):
     with pytest.raises(TypeError, match=r"^save_graph_steps: grads, title is set for each step"):
         save_graph_steps(Value(1.0), tmp_path, title="t", grads=[])
     assert list(tmp_path.iterdir()) == []
+
+
+def test_legend_title_and_max_nodes_errors_in_full():
+    v = Value(1.0)
+    with pytest.raises(TypeError) as info:
+        draw_graph(v, legend="yes")
+    assert str(info.value) == "draw_graph: legend must be True, False or None (automatic), got 'yes'"
+    with pytest.raises(TypeError) as info:
+        draw_graph(v, title=3)
+    assert str(info.value) == "draw_graph: title must be a str, got 3 of type int"
+    with pytest.raises(ValueError) as info:  # checked before anything compares it with a size
+        draw_graph(v * v, max_nodes="5")
+    assert str(info.value) == "draw_graph: max_nodes must be a positive int or None, got '5'"
