@@ -232,19 +232,21 @@ def save_graph_steps(
     name = node_names(order)[-1]
     shown = [v.grad for v in order]
     shown[-1] = 1.0 + shown[-1]  # the pass starts by seeding d root / d root = 1
+    # one step per edge: the file names (and the names in dot's errors) are known before the trace runs
+    width = max(3, len(str(sum(len(v.parents) for v in order))))
+    paths = [folder / f"{prefix}_{0:0{width}d}.{fmt}"]
     # The first picture is rendered before the trace runs: a bad option or a
     # missing `dot` fails here, with every gradient untouched.
     first = _draw(view, settings, shown, None, f"start: {name}.grad += 1.0")
-    rendered = [_render(first, fmt, folder / f"{prefix}_0.{fmt}", "save_graph_steps", timeout)]
+    rendered = [_render(first, fmt, paths[0], "save_graph_steps", timeout)]
     steps = trace_backward(root)
     for n, step in enumerate(steps, 1):
         shown[step.parent_position] = step.grad_after
         local = f"d {step.node_name} / d {step.parent_name} = {format_number(step.local_grad)}"
         title = f"step {n}/{len(steps)}: {step}   ({local})"
         graph = _draw(view, settings, shown, (step.node_position, step.index), title)
-        rendered.append(_render(graph, fmt, folder / f"{prefix}_{n}.{fmt}", "save_graph_steps", timeout))
-    width = max(3, len(str(len(steps))))
-    paths = [folder / f"{prefix}_{n:0{width}d}.{fmt}" for n in range(len(rendered))]
+        paths.append(folder / f"{prefix}_{n:0{width}d}.{fmt}")
+        rendered.append(_render(graph, fmt, paths[-1], "save_graph_steps", timeout))
     write_files(dict(zip(paths, rendered, strict=True)), who="save_graph_steps")
     return paths
 

@@ -41,7 +41,7 @@ def test_each_step_is_rendered_with_its_name_and_time_limit(monkeypatch, tmp_pat
     monkeypatch.setattr(render, "run_dot", fake_dot)
     paths = save_graph_steps(square(), tmp_path, format=".SVG", prefix="f", timeout=7)
     assert [p.name for p in paths] == ["f_000.svg", "f_001.svg", "f_002.svg"]
-    assert calls == [("svg", 7, "save_graph_steps", str(tmp_path / f"f_{n}.svg")) for n in range(3)]
+    assert calls == [("svg", 7, "save_graph_steps", str(tmp_path / f"f_00{n}.svg")) for n in range(3)]
     assert paths[1].read_text().startswith("digraph {")
 
 
