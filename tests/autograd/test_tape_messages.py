@@ -1,0 +1,178 @@
+"""What a tape says about itself: its repr, and every error message in full (who, which node, what to do)."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+
+from autograd import Value, record
+from autograd.tape import TapeError, TapeMismatchError
+
+MISMATCH_TAIL = (
+    ". A tape replays only the path it recorded (a Python `if` on .data, a constant computed from "
+    "the data, a changed parameter list); record again at these inputs, or use the plain path"
+)
+
+
+def raises_exactly(error: type[Exception], message: str):
+    """``pytest.raises`` for this whole message, word for word."""
+    return pytest.raises(error, match="^" + re.escape(message) + "$")
+
+
+def mismatch(difference: str):
+    return raises_exactly(
+        TapeMismatchError,
+        f"Tape.check: fn builds another graph at these inputs than the one recorded ({difference})" + MISMATCH_TAIL,
+    )
+
+
+# ------------------------------------------------------------------ repr
+def test_repr_counts_each_part_in_the_singular_or_plural():
+    w = Value(1.0)
+    assert repr(record(lambda x: x * w, [1.0], [w])) == "Tape(1 input, 1 parameter, 1 op, 1 output)"
+    tape = record(lambda x, y: [x * y, x + y], [1.0, 2.0])
+    assert repr(tape) == "Tape(2 inputs, 0 parameters, 2 ops, 2 outputs)"
+    assert repr(tape.batched()) == "BatchedTape(Tape(2 inputs, 0 parameters, 2 ops, 2 outputs))"
+    a, b = Value(1.0), Value(2.0)
+    assert repr(record(lambda: a * b + a, [], [a, b])) == "Tape(0 inputs, 2 parameters, 2 ops, 1 output)"
+
+
+# ------------------------------------------------------------------ check
+def test_check_names_the_first_node_that_differs_with_its_kind_and_label():
+    model = {"w": Value(2.0)}  # no label: none is shown
+    tape = record(lambda x: model["w"] * x, [1.0], [model["w"]])
+    model["w"] = Value(5.0, label="k")
+    with mismatch("recorded node 0, parameter 0; now node 0, constant 5.0 (label 'k')"):
+        tape.check([1.0])
+    model["w"] = Value(5.0)
+    with mismatch("recorded node 0, parameter 0; now node 0, constant 5.0"):
+        tape.check([1.0])
+
+
+def test_check_names_a_different_input_and_a_different_op():
+    tape = record(lambda x, y: x * y if x.data > 0 else y * x, [1.0, 2.0])
+    tape.check([3.0, 4.0])
+    with mismatch("recorded node 0, input 0; now node 0, input 1"):
+        tape.check([-1.0, 2.0])  # leaves are numbered as the graph reaches them: the op's first operand first
+    tape = record(lambda x: x * x if x.data > 0 else x + x, [1.0])
+    with mismatch("recorded node 1, op '*' of nodes 0, 0; now node 1, op '+' of nodes 0, 0"):
+        tape.check([-1.0])
+
+
+def test_check_finds_more_nodes_reordered_outputs_and_a_list_for_a_value():
+    grows = record(lambda x: x * 2.0 if x.data > 0 else (x * 2.0).tanh(), [1.0])
+    with mismatch("the graph had 3 nodes when recorded and has 4 now"):
+        grows.check([-1.0])
+
+    def swapped(x):
+        a, b = x * x, x + x
+        return [a, b] if x.data > 0 else [b, a]
+
+    with mismatch("the outputs were nodes [1, 2] when recorded and are nodes [2, 1] now"):
+        record(swapped, [1.0]).check([-1.0])
+
+    def wrapped(x):
+        a = x * 2.0
+        return a if x.data > 0 else [a]
+
+    tape = record(wrapped, [1.0])
+    tape.check([2.0])
+    with mismatch("the outputs were nodes [2] when recorded and are nodes [2] now"):
+        tape.check([-1.0])
+
+
+def test_check_says_who_when_the_inputs_or_the_result_are_wrong():
+    tape = record(lambda x: x * 2.0 if x.data > 0 else 3.0, [1.0])
+    with raises_exactly(TapeError, "Tape.check: expected 1 inputs, got 2"):
+        tape.check([1.0, 2.0])
+    with raises_exactly(TypeError, "Tape.check: inputs must be a list of numbers, got 'ab'"):
+        tape.check("ab")
+    with raises_exactly(TapeError, "Tape.check: inputs[0] is nan; a tape replays finite numbers only"):
+        tape.check([math.nan])
+    with raises_exactly(TapeError, "Tape.check: fn must return a Value or a non-empty list of Values, got 3.0"):
+        tape.check([-1.0])
+
+
+# ------------------------------------------------------------------ a failed replay
+def test_a_failed_replay_names_the_node_and_the_operand_with_its_label():
+    w = Value(2.0, label="w")
+    tape = record(lambda x: w.log() * x, [1.0], [w])
+    w.data = -1.0
+    for who in ("Tape.forward", "Tape.gradient"):
+        with raises_exactly(ValueError, f"{who}: at node 2 of the tape: log: needs a value > 0, got -1.0 (label 'w')"):
+            getattr(tape, who.split(".")[1])([1.0])
+    v = Value(2.0)
+    tape = record(lambda x: v.log() * x, [1.0], [v])
+    v.data = -1.0
+    with raises_exactly(ValueError, "Tape.forward: at node 2 of the tape: log: needs a value > 0, got -1.0"):
+        tape.forward([1.0])
+    with raises_exactly(ValueError, "Tape.forward: at node 1 of the tape: log: needs a value > 0, got -1.0 (label 'x0')"):
+        record(lambda x: x.log(), [1.0]).forward([-1.0])
+
+
+def test_a_failed_replay_names_a_constant_with_its_label():
+    c = Value(-2.0, label="c")
+    with raises_exactly(
+        ValueError,
+        "Tape.forward: at node 2 of the tape: **: a negative base -2.0 (label 'c') has no real power 0.5 "
+        "(label 'x0'); use an integer exponent or a positive base",
+    ):
+        record(lambda x: c**x, [1.0]).forward([0.5])
+
+
+def test_a_replay_that_fails_where_values_do_not_says_so():
+    # (-0.5) ** inf: the replay's guard refuses a negative base with a power that is not an integer,
+    # while Values give 0.0 (an infinite power counts as neither)
+    tape = record(lambda x, y: x ** (y * 1e300 * 1e300), [0.5, 0.0])
+    for who in ("Tape.forward", "Tape.gradient"):
+        with raises_exactly(
+            TapeError, f"{who}: the replay failed with _DomainError() where the same ops on Values do not"
+        ) as caught:
+            getattr(tape, who.split(".")[1])([-0.5, 1.0])
+        assert type(caught.value.__cause__).__name__ == "_DomainError"
+
+
+# ------------------------------------------------------------------ a primitive under a built-in name
+ODD = (
+    "record: node {i} (op {op!r}) does not compute what autograd/rules.py says {rule!r} computes; "
+    "give a Value.from_op primitive an op name of its own (it then cannot be recorded)"
+)
+
+
+def primitive(op, value, grads):
+    """An op made with Value.from_op: ``value`` and ``grads`` of the parents' numbers."""
+    return lambda *vs: Value.from_op(value(*(v.data for v in vs)), vs, grads(*(v.data for v in vs)), op)
+
+
+def test_a_primitive_whose_value_alone_is_wrong_is_caught():
+    shifted = primitive("*", lambda a, b: a * b + 1.0, lambda a, b: (b, a))  # the right slopes, a wrong value
+    with raises_exactly(TapeError, ODD.format(i=2, op="*", rule="*")):
+        record(lambda x, y: shifted(x, y), [0.5, 2.0])
+
+
+def test_a_primitive_whose_slope_alone_is_wrong_is_caught_when_a_parameter_needs_it():
+    w = Value(0.5)
+    bad_b = primitive("*", lambda a, b: a * b, lambda a, b: (b, a + 1.0))  # d/db wrong
+    with raises_exactly(TapeError, ODD.format(i=2, op="*", rule="*")):
+        record(lambda x: bad_b(x, w), [2.0], [w])
+    square = primitive("**2", lambda a: a * a, lambda a: (3.0 * a,))  # the rule **c with c = 2 says 2a
+    with raises_exactly(TapeError, ODD.format(i=2, op="**2", rule="**c")):
+        record(lambda x: square(w) * x, [2.0], [w])
+    right = primitive("**2", lambda a: a * a, lambda a: (2.0 * a,))  # agrees with the rule: recorded as **c
+    tape = record(lambda x: right(w) * x, [2.0], [w])
+    assert tape.gradient([3.0]) == (0.75, [0.25], [3.0])
+    bad_tanh = primitive("tanh", math.tanh, lambda a: (5.0,))
+    with raises_exactly(TapeError, ODD.format(i=2, op="tanh", rule="tanh")):
+        record(lambda x: bad_tanh(w) * x, [2.0], [w])
+
+
+def test_when_no_node_is_odd_the_message_says_the_tape_is_at_fault():
+    from autograd.tape import _odd_node, _trace
+
+    tape = record(lambda x: (x * 2.0).tanh(), [1.0])
+    _, nodes = _trace(tape._fn, [1.0], (), "test")
+    assert _odd_node(nodes, tape._plan) == (
+        "the replay disagrees with the plain path at the recording point; this is a bug in autograd/tape.py"
+    )
