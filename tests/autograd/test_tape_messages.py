@@ -108,7 +108,8 @@ def test_a_failed_replay_names_the_node_and_the_operand_with_its_label():
     v.data = -1.0
     with raises_exactly(ValueError, "Tape.forward: at node 2 of the tape: log: needs a value > 0, got -1.0"):
         tape.forward([1.0])
-    with raises_exactly(ValueError, "Tape.forward: at node 1 of the tape: log: needs a value > 0, got -1.0 (label 'x0')"):
+    message = "Tape.forward: at node 1 of the tape: log: needs a value > 0, got -1.0 (label 'x0')"
+    with raises_exactly(ValueError, message):
         record(lambda x: x.log(), [1.0]).forward([-1.0])
 
 
@@ -176,3 +177,49 @@ def test_when_no_node_is_odd_the_message_says_the_tape_is_at_fault():
     assert _odd_node(nodes, tape._plan) == (
         "the replay disagrees with the plain path at the recording point; this is a bug in autograd/tape.py"
     )
+
+
+# ------------------------------------------------------------------ outputs that share nodes
+def test_an_output_listed_twice_or_read_by_another_output_is_one_node():
+    def twice(x):
+        y = x * 2.0
+        return [y, y]
+
+    tape = record(twice, [1.0])
+    assert (tape.size, tape._graph.outputs) == (1, [2, 2])
+    assert tape.gradient([3.0], [1.0, 10.0]) == ([6.0, 6.0], [22.0], [])
+
+    def chained(x):
+        y = x * 2.0
+        return [y, y * 3.0]
+
+    tape = record(chained, [1.0])
+    assert (tape.size, tape._graph.outputs) == (2, [3, 4])
+    assert tape.gradient([3.0], [1.0, 10.0]) == ([6.0, 18.0], [62.0], [])
+
+
+# ------------------------------------------------------------------ the batch, redone row by row
+def test_a_batch_redone_row_by_row_sums_the_weighted_parameter_gradients():
+    w = Value(2.0)
+    fn = lambda x: x * 1e300 * x + w * x  # noqa: E731  (inf, with no error, for x = 1e10: the batch overflows)
+    rows, weights = [[1.0], [3.0], [1e10]], [1.0, 2.0, 0.5]
+    for input_grads in (True, False):
+        tape = record(fn, [1.0], [w], input_grads=input_grads)
+        out = tape.batched().gradient(rows, weights)
+        each = [tape.gradient(row, [s]) for row, s in zip(rows, weights, strict=True)]
+        assert out.value.tolist() == [e.value for e in each] == [1e300, 3.0 * 1e300 * 3.0, math.inf]
+        assert out.params.tolist() == [1.0 + 6.0 + 5e9]
+        assert out.params.dtype == float and out.value.dtype == float
+        if input_grads:
+            assert out.inputs.tolist() == [e.inputs for e in each]
+            assert out.inputs[0, 0] == 2e300 + 2.0
+        else:
+            assert out.inputs is None
+
+
+def test_batched_backward_weights_the_rows_by_output_grads():
+    w = Value(2.0)
+    batch = record(lambda x: w * x, [1.0], [w]).batched()
+    w.grad = 1.0
+    assert batch.backward([[1.0], [2.0], [3.0]], [0.5, 0.25, 2.0]).tolist() == [2.0, 4.0, 6.0]
+    assert w.grad == 1.0 + 0.5 + 0.5 + 6.0
