@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 
+import numpy as np
 import pytest
 
 from autograd import Value, record
@@ -223,3 +224,141 @@ def test_batched_backward_weights_the_rows_by_output_grads():
     w.grad = 1.0
     assert batch.backward([[1.0], [2.0], [3.0]], [0.5, 0.25, 2.0]).tolist() == [2.0, 4.0, 6.0]
     assert w.grad == 1.0 + 0.5 + 0.5 + 6.0
+
+
+# ------------------------------------------------------------------ recording and replaying: bad arguments
+def test_record_refuses_each_bad_argument_in_full():
+    w = Value(2.0, label="w")
+    with raises_exactly(TypeError, "record: fn must be a function of Values, got 3"):
+        record(3, [1.0])  # type: ignore[arg-type]  # wrong on purpose
+    with raises_exactly(TypeError, "record: params must be a list of Values (e.g. model.parameters()), got 3"):
+        record(lambda x: x, [1.0], 3)  # type: ignore[arg-type]  # wrong on purpose
+    with raises_exactly(TypeError, "record: params[1] is 1.0 of type float, not a Value"):
+        record(lambda x: x, [1.0], [w, 1.0])  # type: ignore[list-item]  # wrong on purpose
+    with raises_exactly(
+        TapeError,
+        "record: params[0] Value(data=2.0, grad=0.0, op='*') is the result of op '*'; parameters must be leaves",
+    ):
+        record(lambda x: x, [1.0], [Value(1.0) * 2.0])
+    with raises_exactly(TapeError, "record: params[2] is the same Value as params[0]; list each once"):
+        record(lambda x: x, [1.0], [w, Value(1.0), w])
+    for every in (-1, True, 1.5, "1"):
+        with raises_exactly(ValueError, f"record: check_every must be an int >= 0 (0: never), got {every!r}"):
+            record(lambda x: x, [1.0], check_every=every)  # type: ignore[arg-type]  # wrong on purpose
+    with raises_exactly(TapeError, "record: inputs[1] is nan; a tape replays finite numbers only"):
+        record(lambda x, y: x, [1.0, math.nan])
+    for inputs in ("ab", b"ab", 3, [1.0, None]):
+        with raises_exactly(TypeError, f"record: inputs must be a list of numbers, got {inputs!r}"):
+            record(lambda x: x, inputs)  # type: ignore[arg-type]  # wrong on purpose
+    assert repr(record(lambda x: x * w, [1.0], w)) == "Tape(1 input, 1 parameter, 1 op, 1 output)"  # one Value
+
+
+def test_the_function_runs_on_inputs_labelled_by_position():
+    seen = []
+    record(lambda x, y: seen.append((x.label, y.label)) or x * y, [1.0, 2.0])
+    assert seen == [("x0", "x1")]
+    with raises_exactly(ValueError, "log: needs a value > 0, got -1.0 (label 'x0')"):  # the engine's own error
+        record(lambda x: x.log(), [-1.0])
+
+
+def test_an_op_without_a_rule_is_named_in_full():
+    def softplus(v: Value) -> Value:
+        out = Value.from_op(math.log1p(math.exp(v.data)), (v,), (1 / (1 + math.exp(-v.data)),), "softplus")
+        out.label = "s"
+        return out
+
+    cannot = (
+        "has no rule in autograd/rules.py (a Value.from_op primitive), so it cannot be replayed; "
+        "write it with built-in ops (+, *, exp, log, ...) or use the plain path"
+    )
+    value = math.log1p(math.exp(0.5))
+    message = f"record: node 2 is op 'softplus' (label 's') with value {value!r}, and 'softplus' {cannot}"
+    with raises_exactly(TapeError, message):
+        record(lambda x: softplus(x) * 2.0, [0.5])
+    # a built-in name with the wrong number of operands has no rule either
+    with raises_exactly(TapeError, f"record: node 2 is op '+' with value 0.5, and '+' {cannot}"):
+        record(lambda x: Value.from_op(x.data, (x,), (1.0,), "+") * 2.0, [0.5])
+
+
+def test_replays_refuse_bad_numbers_in_full_and_accept_sums_that_overflow():
+    tape = record(lambda x, y: [x * y, x + y], [1.0, 2.0])
+    with raises_exactly(TapeError, "Tape.gradient: expected 2 output_grads, got 1"):
+        tape.gradient([1.0, 2.0], [1.0])
+    with raises_exactly(TapeError, "Tape.gradient: output_grads[1] is nan; a tape replays finite numbers only"):
+        tape.gradient([1.0, 2.0], [1.0, math.nan])
+    with raises_exactly(TapeError, "Tape.gradient: the tape has 2 outputs; give output_grads, one number per output"):
+        tape.gradient([1.0, 2.0])
+    with raises_exactly(TypeError, "Tape.gradient: output_grads must be a list of numbers, got 'ab'"):
+        tape.gradient([1.0, 2.0], "ab")
+    with raises_exactly(TapeError, "Tape.forward: expected 2 inputs, got 3"):
+        tape.forward([1.0, 2.0, 3.0])
+    with raises_exactly(TapeError, "Tape.gradient: expected 2 inputs, got 1"):
+        tape.backward([1.0], [1.0, 1.0])  # backward is gradient, then the parameters' .grad
+    assert tape.gradient([1e308, 1e308], [1.0, 0.0]).value == [math.inf, math.inf]  # the inputs' sum overflows
+    a, b = Value(1e308), Value(1e308)
+    tape = record(lambda x: a * 0.5 + b * 0.5 + x, [1.0], [a, b])
+    assert tape.forward([1.0]) == 1e308  # so does the parameters'
+    a.data = math.nan
+    with raises_exactly(
+        TapeError,
+        "Tape.forward: parameter 0 is nan; a tape replays finite numbers only "
+        "(if training diverged, lower the learning rate)",
+    ):
+        tape.forward([1.0])
+    a.data, b.data = 1.0, -math.inf
+    b.label = "b"
+    with raises_exactly(
+        TapeError,
+        "BatchedTape.forward: parameter 1 (label 'b') is -inf; a tape replays finite numbers only "
+        "(if training diverged, lower the learning rate)",
+    ):
+        tape.batched().forward([[1.0]])
+
+
+def test_a_batch_refuses_bad_rows_and_output_grads_in_full():
+    batch = record(lambda x, y: [x * y, x + y], [1.0, 2.0]).batched()
+    with raises_exactly(
+        TypeError, "BatchedTape.forward: rows must be an array of numbers of shape (batch, 2), got [['a', 'b']]"
+    ):
+        batch.forward([["a", "b"]])
+    for rows, shape in ((np.zeros((0, 2)), "(0, 2)"), ([[1.0, 2.0, 3.0]], "(1, 3)"), ([1.0, 2.0], "(2,)")):
+        with raises_exactly(
+            TapeError, f"BatchedTape.forward: rows must have shape (batch, 2) with at least one row; got {shape}"
+        ):
+            batch.forward(rows)
+    with raises_exactly(TapeError, "BatchedTape.gradient: rows[1, 0] is inf; a tape replays finite numbers only"):
+        batch.gradient([[1.0, 2.0], [math.inf, 1.0]], [[1.0, 1.0]] * 2)
+    with raises_exactly(
+        TapeError, "BatchedTape.gradient: the tape has 2 outputs; give output_grads of shape (batch, 2)"
+    ):
+        batch.gradient([[1.0, 2.0]])
+    with raises_exactly(TypeError, "BatchedTape.gradient: output_grads must be an array of numbers, got [['a', 'b']]"):
+        batch.gradient([[1.0, 2.0]], [["a", "b"]])
+    with raises_exactly(TapeError, "BatchedTape.gradient: output_grads must have shape (1, 2) (or (1,)); got (2,)"):
+        batch.gradient([[1.0, 2.0]], [1.0, 1.0])
+    with raises_exactly(TapeError, "BatchedTape.gradient: output_grads has a value that is not finite"):
+        batch.gradient([[1.0, 2.0]], [[1.0, math.nan]])
+    out = batch.gradient([[1.0, 2.0]], [[1.0, 2.0]])
+    assert (out.value.tolist(), out.inputs.tolist(), out.params.tolist()) == ([[2.0, 3.0]], [[4.0, 3.0]], [])
+    single = record(lambda x: x * x, [1.0]).batched()
+    out = single.gradient([[1.0], [2.0]], [1.0, 3.0])  # one weight per row, for one output
+    assert (out.value.tolist(), out.inputs.tolist()) == ([1.0, 4.0], [[2.0], [12.0]])
+    out = single.gradient([[1.0], [2.0]])  # ones
+    assert (out.value.tolist(), out.inputs.tolist()) == ([1.0, 4.0], [[2.0], [4.0]])
+    with raises_exactly(TapeError, "BatchedTape.gradient: output_grads must have shape (2, 1) (or (2,)); got (3, 1)"):
+        single.gradient([[1.0], [2.0]], [1.0, 3.0, 4.0])
+
+
+def test_a_batch_checks_every_row_on_every_kth_call():
+    def fn(x):
+        return x * 2.0 if x.data > 0 else x * 3.0
+
+    batch = record(fn, [1.0], check_every=2).batched()
+    assert batch.forward([[1.0], [-1.0]]).tolist() == [2.0, -2.0]  # first call: not checked
+    difference = r"\(recorded node 1, constant 2\.0; now node 1, constant 3\.0\)"
+    with pytest.raises(TapeMismatchError, match=r"^Tape\.check: .*" + difference):
+        batch.gradient([[1.0], [-1.0]])  # second: every row is checked, the second row differs
+    assert batch.forward([[-1.0]]).tolist() == [-2.0]  # third: not checked
+    with pytest.raises(TapeMismatchError):
+        batch.forward([[1.0], [2.0], [-3.0]])
+    assert record(fn, [1.0]).batched().forward([[-1.0]]).tolist() == [-2.0]  # check_every=0: never
