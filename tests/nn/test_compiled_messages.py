@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 
 import numpy as np
 import pytest
@@ -218,3 +219,18 @@ def test_the_whole_batch_tape_computes_no_input_gradients_and_checks_when_asked(
         match=r"^Tape\.check: fn builds another graph .*\(recorded node 0, constant 2\.0; now node 0, parameter 0",
     ):
         compiled([[1.0], [-2.0]], [0.0, 0.0])
+
+
+def test_the_default_is_numpy_when_it_imports_and_pure_python_when_it_does_not(monkeypatch):
+    model = MLP(2, [1], seed=0)
+    compiled = CompiledLoss(model, mse_loss)
+    assert compiled.batched is True
+    assert repr(compiled).endswith(", 'mse_loss', NumPy, batched)")
+    monkeypatch.setitem(sys.modules, "numpy", None)  # `import numpy` now raises ImportError
+    assert CompiledLoss(model, mse_loss).batched is False
+    with raises_exactly(
+        ImportError,
+        "CompiledLoss(batched=True): the batched tape needs NumPy: pip install 'gradtrace[fast]' "
+        "(or pip install numpy); or pass batched=False",
+    ):
+        CompiledLoss(model, mse_loss, batched=True)
