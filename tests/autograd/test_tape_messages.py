@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 
 import numpy as np
 import pytest
@@ -362,3 +363,25 @@ def test_a_batch_checks_every_row_on_every_kth_call():
     with pytest.raises(TapeMismatchError):
         batch.forward([[1.0], [2.0], [-3.0]])
     assert record(fn, [1.0]).batched().forward([[-1.0]]).tolist() == [-2.0]  # check_every=0: never
+
+
+def test_a_batch_without_numpy_says_how_to_install_it(monkeypatch):
+    tape = record(lambda x: x * 2.0, [1.0])
+    monkeypatch.setitem(sys.modules, "numpy", None)  # `import numpy` now raises ImportError
+    with raises_exactly(
+        ImportError, "the batched tape needs NumPy: pip install 'gradtrace[fast]' (or pip install numpy)"
+    ):
+        tape.batched()
+    assert tape.forward([3.0]) == 6.0  # the pure Python tape needs none
+
+
+# ------------------------------------------------------------------ recording touches nothing
+def test_recording_leaves_every_grad_as_it_was_and_an_unused_parameter_gets_zero():
+    w, unused = Value(2.0), Value(5.0)
+    w.grad, unused.grad = 7.0, -1.0
+    tape = record(lambda x: (w * x).tanh(), [0.5], [w, unused])
+    assert (w.grad, unused.grad) == (7.0, -1.0)
+    out = tape.gradient([0.5])
+    assert out.params == [0.5 * (1.0 - math.tanh(1.0) ** 2), 0.0]
+    tape.backward([0.5])
+    assert (w.grad, unused.grad) == (7.0 + out.params[0], -1.0)
