@@ -176,6 +176,12 @@ def test_a_loss_that_is_not_a_mean_is_refused_in_full():
         compiled.backward(rows, [0.0] * 6)
     assert [p.grad for p in model.parameters()] == [0.0, 0.0]
     assert CompiledLoss(model, summed, batched=False)(rows, [0.0] * 6) == 91.0
+    with raises_exactly(
+        TapeError,
+        "CompiledLoss: on the first 2 rows the batched loss is 2.5 and the plain path's 5.0: "
+        "'summed' is not the mean of a term per example; use CompiledLoss(..., batched=False), which records it whole",
+    ):
+        CompiledLoss(model, summed, batched=True)(rows[:2], [0.0] * 2)  # two rows are enough to tell
 
 
 @pytest.mark.parametrize("batched", [False, True])
@@ -234,3 +240,22 @@ def test_the_default_is_numpy_when_it_imports_and_pure_python_when_it_does_not(m
         "(or pip install numpy); or pass batched=False",
     ):
         CompiledLoss(model, mse_loss, batched=True)
+
+
+def test_batched_the_loss_runs_on_values_twice_only_to_record_and_to_check_the_mean():
+    calls = []
+
+    def counted(preds, targets):
+        calls.append(len(preds))
+        return mse_loss(preds, targets)
+
+    model = MLP(2, [3, 1], seed=0)
+    compiled = CompiledLoss(model, counted, batched=True)
+    xs, ys = [[1.0, 2.0], [0.5, -1.0], [2.0, 0.0], [1.0, 1.0], [0.0, 3.0]], [0.5, -0.5, 1.0, 0.0, 0.25]
+    compiled(xs[:1], ys[:1])  # one row: recorded, nothing to check
+    assert calls == [1]
+    for _ in range(3):
+        compiled.backward(xs, ys)
+        compiled(xs, ys)
+    assert calls == [1, 4]  # checked once, on the first 4 rows
+    assert compiled(xs, ys) == pytest.approx(mse_loss([model(x) for x in xs], ys).data, rel=1e-12)
