@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from autograd import Value, record
+from autograd.rules import numpy_namespace
 from autograd.tape import TapeError, TapeMismatchError
 
 MISMATCH_TAIL = (
@@ -385,3 +386,15 @@ def test_recording_leaves_every_grad_as_it_was_and_an_unused_parameter_gets_zero
     assert out.params == [0.5 * (1.0 - math.tanh(1.0) ** 2), 0.0]
     tape.backward([0.5])
     assert (w.grad, unused.grad) == (7.0 + out.params[0], -1.0)
+
+
+def test_a_batch_is_numpys_arithmetic_even_where_a_value_underflows():
+    # NumPy's exp may differ from math.exp in the last bit: the batch gives NumPy's numbers, so it did
+    # not fall back to the rows one by one (which an underflow, exp(-800) = 0.0, must not cause)
+    rows = np.array([[-800.0], [-4.9925], [-4.9835], [1.5], [3.641]])
+    with np.errstate(under="ignore"):
+        expected = numpy_namespace()["exp"](np.ascontiguousarray(rows.T)[0]).tolist()
+    batch = record(lambda x: x.exp(), [0.0]).batched()
+    assert batch.forward(rows).tolist() == expected
+    out = batch.gradient(rows)
+    assert out.value.tolist() == expected and out.inputs[:, 0].tolist() == expected  # d exp(x) / dx = exp(x)
