@@ -191,7 +191,10 @@ def test_the_loss_with_a_penalty_is_the_plain_paths_and_predictions_are_kept(bat
     compiled = CompiledLoss(model, hinge_loss, alpha=0.01, batched=batched)
     plain = hinge_loss([model(x) for x in xs], ys, alpha=0.01, params=model)
     tol = 1e-12 if batched else 0.0
+    for p in model.parameters():
+        p.grad = 0.5
     assert compiled(xs, ys) == pytest.approx(plain.data, rel=tol, abs=tol)
+    assert all(p.grad == 0.5 for p in model.parameters())  # calling it computes no gradient
     assert compiled.predictions == pytest.approx([model(x).data for x in xs], rel=tol, abs=tol)
     for p in model.parameters():
         p.grad = 0.0
