@@ -211,6 +211,8 @@ def test_a_batch_redone_row_by_row_sums_the_weighted_parameter_gradients():
         out = tape.batched().gradient(rows, weights)
         each = [tape.gradient(row, [s]) for row, s in zip(rows, weights, strict=True)]
         assert out.value.tolist() == [e.value for e in each] == [1e300, 3.0 * 1e300 * 3.0, math.inf]
+        forward = tape.batched().forward(rows)
+        assert forward.tolist() == out.value.tolist() and forward.dtype == float
         assert out.params.tolist() == [1.0 + 6.0 + 5e9]
         assert out.params.dtype == float and out.value.dtype == float
         if input_grads:
@@ -315,6 +317,12 @@ def test_replays_refuse_bad_numbers_in_full_and_accept_sums_that_overflow():
         "(if training diverged, lower the learning rate)",
     ):
         tape.batched().forward([[1.0]])
+    with raises_exactly(
+        TapeError,
+        "BatchedTape.gradient: parameter 1 (label 'b') is -inf; a tape replays finite numbers only "
+        "(if training diverged, lower the learning rate)",
+    ):
+        tape.batched().gradient([[1.0]])
 
 
 def test_a_batch_refuses_bad_rows_and_output_grads_in_full():
