@@ -205,6 +205,9 @@ def test_the_loss_with_a_penalty_is_the_plain_paths_and_predictions_are_kept(bat
     assert compiled.backward(xs, ys) == pytest.approx(plain.data, rel=tol, abs=tol)
     assert [p.grad for p in model.parameters()] == pytest.approx(expected, rel=tol, abs=tol)
     compiled.backward(xs[:1], ys[:1])  # a batch of one: its own tape (pure Python), the same one batched
+    # training needs no gradient with respect to the inputs: no tape works one out
+    tapes = [*compiled._tapes.values(), *([compiled._penalty] if batched else [])]
+    assert len(tapes) == 2 and [t.input_grads for t in tapes] == [False, False]
     assert compiled.predictions == pytest.approx([model(xs[0]).data], rel=tol, abs=tol)
 
 
