@@ -136,6 +136,8 @@ def test_a_replay_that_fails_where_values_do_not_says_so():
         ) as caught:
             getattr(tape, who.split(".")[1])([-0.5, 1.0])
         assert type(caught.value.__cause__).__name__ == "_DomainError"
+    with raises_exactly(TapeError, "record: the replay failed with _DomainError() where the same ops on Values do not"):
+        record(lambda x, y: x ** (y * 1e300 * 1e300), [-0.5, 1.0])  # at the recording point itself
 
 
 # ------------------------------------------------------------------ a primitive under a built-in name
