@@ -15,6 +15,7 @@ import pytest
 
 from autograd import Value
 from autograd.explorer import explorer_html
+from autograd.explorer_units import units
 from autograd.groups import GroupInfo, begin_group, mark_outputs
 from nn import MLP, Neuron
 
@@ -48,6 +49,11 @@ def test_a_relu_network_with_a_linear_output_neuron_by_neuron():
     data = page_data(loss, params=model)
     names = node_names(data)
     at = {name: names.index(name) for name in names}
+    roles = {n["name"]: n["role"] for n in data["nodes"]}
+    assert [name for name in names if roles[name] == "parameter"] == [
+        "L1.N0.w1", "L0.N1.w1", "L0.N1.b", "L0.N1.w0", "L1.N0.b", "L1.N0.w0", "L0.N0.w1", "L0.N0.b", "L0.N0.w0"
+    ]  # fmt: skip
+    assert (roles["x0"], roles["1"], roles["L0.N0"], roles["loss"]) == ("leaf", "constant", "interior", "root")
     tol = 5.05e-05  # half a unit of the 4th decimal (the hand answer is the box's), rounded up by 1%
     assert data["neurons"] == [
         {
@@ -198,7 +204,10 @@ def test_a_linear_neuron_that_is_the_root_starts_from_one():
     # z = 0.125 + 0.5·2 + (-0.25)·(-4) = 2.125; nothing reaches the root: its gradient is 1 by definition
     neuron = with_weights(Neuron(2, activation="linear", seed=0), [0.5, -0.25, 0.125])
     data = page_data(neuron([Value(2.0, label="x0"), Value(-4.0, label="x1")]))
-    at = {name: n for n, name in enumerate(node_names(data))}
+    names = node_names(data)
+    # the output is named after the neuron; with no activation there is no z to name
+    assert names == ["w1", "x1", "b", "w0", "x0", "mul#5", "add#6", "mul#7", "neuron"]
+    at = {name: n for n, name in enumerate(names)}
     assert data["neurons"] == [
         {
             "name": "neuron",
@@ -339,3 +348,57 @@ def test_an_outer_neuron_whose_activation_belongs_to_an_inner_one_is_shown_as_li
     assert names[outer_entry["z"]] == names[outer_entry["h"]] == "inner"
     assert (inner_entry["name"], inner_entry["first"], inner_entry["end"]) == ("inner", 0, 1)
     assert inner_entry["fpc"] == "1 \u2212 0.7616\u00b2 = 0.4200"  # tanh(1) = 0.76159, 1 - 0.76159² = 0.41998
+
+
+@pytest.mark.parametrize(
+    "nodes, constants, block_of, expected",
+    [
+        # a step into a constant goes with the next step when that is of the same node, else with the one before
+        ([3, 2, 2], [1], None, [[0, 1, 0, -1], [1, 3, 2, -1]]),
+        ([3, 3, 2], [1], None, [[0, 2, 0, -1], [2, 3, 2, -1]]),
+        ([3, 2, 1], [1], None, [[0, 2, 0, -1], [2, 3, 2, -1]]),
+        # at the very start there is none before: the one after, of whatever node
+        ([5, 4], [0], None, [[0, 2, 1, -1]]),
+        ([5, 4, 3], [0], None, [[0, 2, 1, -1], [2, 3, 2, -1]]),
+        ([5, 5, 4], [0, 1], None, [[0, 3, 2, -1]]),
+        ([4, 4], [0, 1], None, None),  # nothing to fold into
+        ([], [], None, None),
+        # neurons: each run of one block is one unit, whatever its steps are
+        ([3, 3, 2, 1, 1], [1], [-1, -1, 0, 0, 0], [[0, 2, 0, -1], [2, 5, -1, 0]]),
+        ([5, 4, 4, 3], [], [0, 0, 1, 1], [[0, 2, -1, 0], [2, 4, -1, 1]]),
+        ([5, 5, 4], [2], [0, 0, -1], [[0, 3, -1, 0]]),  # a constant step after a neuron folds into it
+        ([5, 4, 4], [], [0, 0, -1], [[0, 2, -1, 0], [2, 3, 2, -1]]),
+        # a constant step before a neuron of the same node does not join the neuron: it stays with the one before
+        ([3, 2, 2], [1], [-1, -1, 0], [[0, 2, 0, -1], [2, 3, -1, 0]]),
+        ([7, 6, 5], [], [1, -1, 0], [[0, 1, -1, 1], [1, 2, 1, -1], [2, 3, -1, 0]]),
+    ],
+)
+def test_units_group_the_steps_by_edge_and_by_neuron(nodes, constants, block_of, expected):
+    steps = [{"node": node, **({"k": 1} if n in constants else {})} for n, node in enumerate(nodes)]
+    assert units(steps, block_of) == expected
+
+
+def test_a_neuron_group_with_two_outputs_or_no_steps_is_stepped_edge_by_edge():
+    x = Value(2.0, label="x")
+    start = begin_group()
+    pair = [x * 2, x * 3]
+    mark_outputs(pair, start, GroupInfo("n", "neuron", [], "tanh"))
+    data = page_data(pair[0] + pair[1])
+    assert (data["neurons"], data["neuronUnits"]) == ([], None)
+    assert data["units"] == [[0, 1, 0, -1], [1, 2, 1, -1], [2, 4, 2, -1], [4, 6, 4, -1]]  # 2 and 3 folded
+    start = begin_group()
+    h = Value(3.0, label="h")  # a neuron that made no op: none of the pass's steps is its own
+    mark_outputs(h, start, GroupInfo("n", "neuron", [], ""))
+    data = page_data(h * x)
+    assert (data["neurons"], data["neuronUnits"], data["units"]) == ([], None, [[0, 1, 0, -1], [1, 2, 1, -1]])
+
+
+def test_a_collapsed_page_keeps_only_what_a_neurons_list_needs_of_its_steps():
+    model = MLP(2, [2, 1], seed=0)
+    data = page_data(model([1.0, -1.0]), params=model, collapse="neuron")
+    assert data["units"] is None  # neuron by neuron only
+    assert data["neuronUnits"] == [[0, 8, -1, 2], [8, 17, -1, 1], [17, 26, -1, 0]]
+    assert [n["name"] for n in data["neurons"]] == ["L0.N0", "L0.N1", "L1.N0"]
+    for step in data["steps"]:  # every step is inside a neuron here, the first neuron's included
+        assert set(step) - {"k"} == {"node", "parent", "arg", "grad", "trace"}
+    assert [n for n, s in enumerate(data["steps"]) if "k" in s] == [12, 16, 21, 25]  # into the inputs 1 and -1
