@@ -386,11 +386,14 @@ def test_a_neuron_group_with_two_outputs_or_no_steps_is_stepped_edge_by_edge():
     data = page_data(pair[0] + pair[1])
     assert (data["neurons"], data["neuronUnits"]) == ([], None)
     assert data["units"] == [[0, 1, 0, -1], [1, 2, 1, -1], [2, 4, 2, -1], [4, 6, 4, -1]]  # 2 and 3 folded
-    start = begin_group()
-    h = Value(3.0, label="h")  # a neuron that made no op: none of the pass's steps is its own
-    mark_outputs(h, start, GroupInfo("n", "neuron", [], ""))
-    data = page_data(h * x)
-    assert (data["neurons"], data["neuronUnits"], data["units"]) == ([], None, [[0, 1, 0, -1], [1, 2, 1, -1]])
+    outer = begin_group()  # two neuron groups around the same op: its steps are the inner one's
+    inner = begin_group()
+    h = x * 4
+    mark_outputs(h, inner, GroupInfo("inner", "neuron", [], ""))
+    mark_outputs(h, outer, GroupInfo("outer", "neuron", [], ""))
+    data = page_data(h)
+    assert [n["name"] for n in data["neurons"]] == ["inner"]  # the outer one has no step of its own
+    assert data["neuronUnits"] == [[0, 2, -1, 0]]
 
 
 def test_a_collapsed_page_keeps_only_what_a_neurons_list_needs_of_its_steps():
