@@ -466,3 +466,15 @@ def test_explorer_names_constants_and_neuron_ends():
     labelled.label = "out"
     order = topological_order(labelled)
     assert explorer_names(order, groups=find_groups(order))[-2:] == ["add#4", "out"]
+
+
+def test_graphviz_svg_is_inlined_without_prolog_comments_colours_or_tooltips():
+    from autograd.explorer import _inline_svg
+
+    drawn = (
+        '<?xml version="1.0"?>\n<!-- made by dot -->\n<svg xmlns="http://www.w3.org/2000/svg"><!-- a note -->'
+        '<g id="e1_2" class="edge"><title>v1&#45;&gt;v2</title><path fill="none" stroke="#000"/></g></svg>\n'
+    )
+    svg, tails = _inline_svg(drawn)
+    assert svg == '<svg xmlns="http://www.w3.org/2000/svg"><g id="e1_2" class="edge"><path/></g></svg>'
+    assert tails == {"e1_2": "v1"}  # the edge starts at v1, read from its tooltip before that goes
