@@ -146,3 +146,190 @@ def test_sender_receiver_and_operand_differ_in_colour_blind_sight_and_in_pattern
     assert "stroke-width: 4px" in patterns["sender"] and "stroke-width" not in patterns["zero"]  # heavy vs thin
     assert "stroke-width: 8px" in rule("#graph g.node > :is(polygon, path).ring.outer")  # the receiver's double border
     assert "stroke-width: 4px" in rule("#graph .edge.current > path")  # the step's edge: a thick solid line
+
+
+# a = -0.5, b = 2, z = 0, p = 0.25 (nodes 1 to 4), n = nan (a plain number, no node), c = inf (a constant)
+BOUND = {
+    "a": Bound(1, "-0.5000"),
+    "b": Bound(2, "2.0000"),
+    "z": Bound(3, "0.0000"),
+    "n": Bound(None, "nan"),
+    "p": Bound(4, "0.2500"),
+}
+
+
+@pytest.mark.parametrize(
+    "expression, symbols, numbers, exact, plain, note",
+    [
+        ("(2 + 3) * a", ["5\u00b7", 1], "5 \u00d7 (-0.5000)", "-2.5", False, []),
+        ("(2 - 3) * a", ["\u2212", 1], "\u2212(-0.5000)", "0.5", False, []),
+        ("(2 * 3) * a", ["6\u00b7", 1], "6 \u00d7 (-0.5000)", "-3", False, []),
+        ("(3 / 2) * a", ["1.5\u00b7", 1], "1.5 \u00d7 (-0.5000)", "-0.75", False, []),
+        ("(2 ** 3) * a", ["8\u00b7", 1], "8 \u00d7 (-0.5000)", "-4", False, []),
+        ("a**1", [1], "-0.5000", "-0.5", True, []),
+        ("b**0", ["1"], "1", "1", True, []),
+        ("1 * a", [1], "-0.5000", "-0.5", True, []),
+        ("-1 * a", ["\u2212", 1], "\u2212(-0.5000)", "0.5", False, []),
+        ("a * 1", [1], "-0.5000", "-0.5", True, []),
+        ("a / 1", [1], "-0.5000", "-0.5", True, []),
+        ("-(2) * a", ["(-2)\u00b7", 1], "(-2) \u00d7 (-0.5000)", "1", False, []),
+        (
+            "exp(a**1)",
+            ["exp(", 1, ")"],
+            "exp(-0.5000)",
+            "0.606530659712633423603799534991180453441918135487186955682892",
+            False,
+            [],
+        ),
+        (
+            "a - (b - a)",
+            [1, " \u2212 (", 2, " \u2212 ", 1, ")"],
+            "(-0.5000) \u2212 (2.0000 \u2212 (-0.5000))",
+            "-3",
+            False,
+            [],
+        ),
+        ("a - b - a", [1, " \u2212 ", 2, " \u2212 ", 1], "(-0.5000) \u2212 2.0000 \u2212 (-0.5000)", "-2", False, []),
+        ("a / (b * a)", [1, " / (", 2, " \u00b7 ", 1, ")"], "(-0.5000) / (2.0000 \u00d7 (-0.5000))", "0.5", False, []),
+        ("a / b * a", [1, " / ", 2, " \u00b7 ", 1], "(-0.5000) / 2.0000 \u00d7 (-0.5000)", "0.125", False, []),
+        (
+            "(a + b) * a",
+            ["(", 1, " + ", 2, ") \u00b7 ", 1],
+            "((-0.5000) + 2.0000) \u00d7 (-0.5000)",
+            "-0.75",
+            False,
+            [],
+        ),
+        (
+            "a * (a + b)",
+            [1, " \u00b7 (", 1, " + ", 2, ")"],
+            "(-0.5000) \u00d7 ((-0.5000) + 2.0000)",
+            "-0.75",
+            False,
+            [],
+        ),
+        ("a ** b", [1, "^", 2], "(-0.5000)^2.0000", "0.25", False, []),
+        ("(a ** b) ** 2", ["(", 1, "^", 2, ")\u00b2"], "((-0.5000)^2.0000)\u00b2", "0.0625", False, []),
+        ("a ** (b + 1)", [1, "^(", 2, " + 1)"], "(-0.5000)^(2.0000 + 1)", "-0.125", False, []),
+        ("a ** -1", [1, "^(-1)"], "(-0.5000)^(-1)", "-2", False, []),
+        ("-a", ["\u2212", 1], "\u2212(-0.5000)", "0.5", False, []),
+        ("-(a + b)", ["\u2212(", 1, " + ", 2, ")"], "\u2212((-0.5000) + 2.0000)", "-1.5", False, []),
+        ("-a ** 2", ["\u2212", 1, "\u00b2"], "\u2212(-0.5000)\u00b2", "-0.25", False, []),
+        ("+a", [1], "-0.5000", "-0.5", True, []),
+        (
+            "log(p)",
+            ["ln(", 4, ")"],
+            "ln(0.2500)",
+            "-1.38629436111989061883446424291635313615100026872051050824136",
+            False,
+            [],
+        ),
+        ("log(a)", ["ln(", 1, ")"], "ln(-0.5000)", None, False, []),
+        (
+            "exp(a)",
+            ["exp(", 1, ")"],
+            "exp(-0.5000)",
+            "0.606530659712633423603799534991180453441918135487186955682892",
+            False,
+            [],
+        ),
+        ("tanh(a)", ["tanh(", 1, ")"], "tanh(-0.5000)", "-0.46211715726000974", False, []),
+        ("sigmoid(b)", ["sigmoid(", 2, ")"], "sigmoid(2.0000)", "0.8807970779778823", False, []),
+        ("max(a, b)", ["max(", 1, ", ", 2, ")"], "max(-0.5000, 2.0000)", None, False, []),
+        ("1 if a > 0 else 0", ["1 if ", 1, " > 0, else 0"], "0", "0", True, [1, " = -0.5000 <= 0"]),
+        ("1 if a >= z else 0", ["1 if ", 1, " >= ", 3, ", else 0"], "0", "0", True, [1, " = -0.5000 < 0.0000"]),
+        ("1 if z >= 0 else 2", ["1 if ", 3, " >= 0, else 2"], "1", "1", True, [3, " = 0.0000 >= 0"]),
+        ("1 if z > 0 else 2", ["1 if ", 3, " > 0, else 2"], "2", "2", True, [3, " = 0.0000 <= 0"]),
+        ("1 if z < 0 else 2", ["1 if ", 3, " < 0, else 2"], "2", "2", True, [3, " = 0.0000 >= 0"]),
+        ("1 if z <= 0 else 2", ["1 if ", 3, " <= 0, else 2"], "1", "1", True, [3, " = 0.0000 <= 0"]),
+        ("1 if n > 0 else 2", ["1 if nan > 0, else 2"], "2", "2", True, ["nan = nan <= 0"]),
+        (
+            "a * (1 if b > 0 else 2)",
+            [1, " \u00b7 (1 if ", 2, " > 0, else 2)"],
+            "(-0.5000) \u00d7 1",
+            "-0.5",
+            False,
+            [2, " = 2.0000 > 0"],
+        ),
+        (
+            "(1 if b > 0 else a) * b",
+            ["(1 if ", 2, " > 0, else ", 1, ") \u00b7 ", 2],
+            "1 \u00d7 2.0000",
+            "2",
+            False,
+            [2, " = 2.0000 > 0"],
+        ),
+        ("z ** -1", [3, "^(-1)"], "0.0000^(-1)", None, False, []),
+        ("z ** 0.5", [3, "^0.5"], "0.0000^0.5", "0", False, []),
+        ("a ** 0.5", [1, "^0.5"], "(-0.5000)^0.5", None, False, []),
+        (
+            "p ** 0.5",
+            [4, "^0.5"],
+            "0.2500^0.5",
+            "0.500000000000000000000000000000000000000000000000000000000000",
+            False,
+            [],
+        ),
+        (
+            "p ** -0.5",
+            [4, "^(-0.5)"],
+            "0.2500^(-0.5)",
+            "2.00000000000000000000000000000000000000000000000000000000000",
+            False,
+            [],
+        ),
+        ("z ** 2", [3, "\u00b2"], "0.0000\u00b2", "0", False, []),
+        ("a / z", [1, " / ", 3], "(-0.5000) / 0.0000", None, False, []),
+        ("a > 0", [1, " > 0"], "(-0.5000) > 0", None, False, []),
+        ("b * -2", [2, " \u00b7 (-2)"], "2.0000 \u00d7 (-2)", "-4", False, []),
+        ("-2 * b", ["(-2)\u00b7", 2], "(-2) \u00d7 2.0000", "-4", False, []),
+        ("2 * a**(2 - 1)", ["2\u00b7", 1], "2 \u00d7 (-0.5000)", "-1", False, []),
+        ("n + 1", ["nan + 1"], "nan + 1", None, False, []),
+        ("-n", ["\u2212nan"], "\u2212nan", None, False, []),
+        ("exp(n)", ["exp(nan)"], "exp(nan)", None, False, []),
+        ("c * a", ["inf\u00b7", 1], "inf \u00d7 (-0.5000)", None, False, []),
+        ("c + a", ["inf + ", 1], "inf + (-0.5000)", None, False, []),
+        ("1 if a > c else 0", ["1 if ", 1, " > inf, else 0"], "0", "0", True, [1, " = -0.5000 <= inf"]),
+        ("a - -b", [1, " \u2212 \u2212", 2], "(-0.5000) \u2212 \u22122.0000", "1.5", False, []),
+        ("a + -1", [1, " + (-1)"], "(-0.5000) + (-1)", "-1.5", False, []),
+        ("0.5 * a", ["0.5\u00b7", 1], "0.5 \u00d7 (-0.5000)", "-0.25", False, []),
+        ("2.5 + a", ["2.5 + ", 1], "2.5 + (-0.5000)", "2", False, []),
+    ],
+)
+def test_formulas_print_fold_and_evaluate_as_a_textbook_would(expression, symbols, numbers, exact, plain, note):
+    """Each expression with names and with numbers, its exact value from the numbers as shown (60 digits for
+    exp and ln, the float of tanh and sigmoid as Python computes them), ``None`` where it has none."""
+    f = formula(expression, BOUND, 4, {"c": math.inf})
+    assert (f.symbols, f.numbers, f.plain, f.note) == (symbols, numbers, plain, note)
+    if exact is None:
+        assert f.exact is None
+    else:
+        assert f.exact == Decimal(exact)
+
+
+def test_a_conditional_is_judged_on_the_numbers_as_written_to_every_digit():
+    # 1.000000000000001² = 1.000000000000002000000000000001: above 1.000000000000002 only in its 31st digit
+    close = {"a": Bound(1, "1.000000000000001"), "b": Bound(2, "1.000000000000002")}
+    f = formula("1 if a * a > b else 0", close, 4)
+    assert (f.numbers, f.exact, f.note) == (
+        "1",
+        1,
+        [1, " \u00b7 ", 1, " = 1.000000000000001 \u00d7 1.000000000000001 > 1.000000000000002"],
+    )
+
+
+def test_expressions_the_printer_cannot_show_are_refused_by_name():
+    with pytest.raises(ValueError, match="explorer: the rules table's expression uses 'q', which is not bound"):
+        formula("a + q", BOUND, 4)
+    with pytest.raises(ValueError, match="explorer: a conditional in the rules table must test one comparison"):
+        formula("1 if a else 0", BOUND, 4)
+    with pytest.raises(ValueError, match=r"explorer: cannot show .*Lambda"):
+        formula("lambda: a", BOUND, 4)
+
+
+def test_a_relation_with_no_exact_value_or_a_non_finite_result_is_only_near():
+    assert relation(Formula([], "x", None, False), 1.0) == "x \u2248 1.0000"  # no exact value: never "="
+    assert (
+        relation(Formula([], "2.0000 \u00d7 3.0000", Decimal(6), False), math.inf) == "2.0000 \u00d7 3.0000 \u2248 inf"
+    )
+    assert relation(Formula([], "x", None, True), 0.25, 2) == "0.25"  # plain: the number alone

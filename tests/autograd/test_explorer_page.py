@@ -316,3 +316,165 @@ def test_bad_arguments_raise_clear_errors(tmp_path):
 def test_active_svg_is_refused(svg):
     with pytest.raises(ValueError, match="refusing to embed"):
         _check_inert(svg)
+
+
+def test_every_field_of_a_small_pass_at_two_decimals():
+    # a = 1.25, b = 0.333 (shown 0.33), y = relu(a·b)·3: a·b = 0.41625 (0.42), y = 1.24875 (1.25)
+    a, b = Value(1.25, label="a"), Value(0.333, label="b")
+    y = (a * b).relu() * 3
+    y.label = "y"
+    data = page_data(explorer_html(y, decimals=2))
+    assert data["nodes"] == [
+        {"name": "3", "op": "", "data": "3.00", "role": "constant"},
+        {"name": "a", "op": "", "data": "1.25", "role": "leaf"},
+        {"name": "b", "op": "", "data": "0.33", "role": "leaf"},
+        # 1.25 x 0.33 = 0.4125 shows as 0.41, not 0.42: "≈"
+        {
+            "name": "mul#3",
+            "op": "*",
+            "data": "0.42",
+            "role": "interior",
+            "f": [1, " \u00b7 ", 2],
+            "fc": "1.25 \u00d7 0.33 \u2248 0.42",
+        },
+        {
+            "name": "relu#4",
+            "op": "relu",
+            "data": "0.42",
+            "role": "interior",
+            "f": ["relu(", 3, ")"],
+            "fc": "relu(0.42) = 0.42",
+        },
+        {
+            "name": "y",
+            "op": "*",
+            "data": "1.25",
+            "role": "root",
+            "f": [4, " \u00b7 ", 0],
+            "fc": "0.42 \u00d7 3.00 \u2248 1.25",
+        },
+    ]
+    common = {"tol": 0.00505}  # half a unit of the 2nd decimal, plus 1%: the hand answer is the box's
+    assert data["steps"] == [
+        {"node": 5, "parent": 4, "arg": 0, "grad": "3.00", "L": [0], "lc": "3.00", "read": [0],
+         "cc": "3.00 \u00d7 1.00 = 3.00", "sc": "0.00 + 3.00 = 3.00", **common,
+         "trace": "relu#4.grad += 3.00 \u00d7 1.00 = 3.00"},
+        {"node": 5, "parent": 0, "arg": 1, "grad": "0.42", "L": [4], "lc": "0.42", "read": [4],
+         "cc": "0.42 \u00d7 1.00 = 0.42", "sc": "0.00 + 0.42 = 0.42", **common,
+         "trace": "3.grad += 0.42 \u00d7 1.00 = 0.42", "k": 1},
+        {"node": 4, "parent": 3, "arg": 0, "grad": "3.00", "L": ["1 if ", 3, " > 0, else 0"], "lc": "1.00",
+         "read": [3], "why": [3, " = 0.42 > 0"], "cc": "1.00 \u00d7 3.00 = 3.00", "sc": "0.00 + 3.00 = 3.00",
+         **common, "trace": "mul#3.grad += 1.00 \u00d7 3.00 = 3.00"},
+        # 0.33 x 3.00 = 0.99 by hand, the box says 1.00 (0.999): the tolerance takes in the 0.01 between them
+        {"node": 3, "parent": 1, "arg": 0, "grad": "1.00", "L": [2], "lc": "0.33", "read": [2],
+         "cc": "0.33 \u00d7 3.00 \u2248 1.00", "sc": "0.00 + 1.00 = 1.00", "tol": pytest.approx(0.015 * 1.01),
+         "trace": "a.grad += 0.33 \u00d7 3.00 \u2248 1.00"},
+        {"node": 3, "parent": 2, "arg": 1, "grad": "3.75", "L": [1], "lc": "1.25", "read": [1],
+         "cc": "1.25 \u00d7 3.00 = 3.75", "sc": "0.00 + 3.75 = 3.75", **common,
+         "trace": "b.grad += 1.25 \u00d7 3.00 = 3.75"},
+    ]  # fmt: skip
+    assert (data["zero"], data["one"], data["root"]) == ("0.00", "1.00", 5)
+    assert data["units"] == [[0, 2, 0, -1], [2, 3, 2, -1], [3, 4, 3, -1], [4, 5, 4, -1]]
+    assert (data["neurons"], data["neuronUnits"]) == ([], None)
+
+
+def test_ops_without_a_rule_show_the_numbers_they_recorded():
+    # Value.from_op under a name the rules table lacks, with three inputs, or with a known name but the wrong
+    # number of inputs: the page writes the op as a call and the local derivative as the number recorded
+    x, w = Value(0.5, label="x"), Value(2.0, label="w")
+    soft = Value.from_op(math.log1p(math.exp(0.5)), (x,), (0.6224593,), "softplus")
+    fma = Value.from_op(1.0 + soft.data, (x, w, soft), (2.0, 0.5, 1.0), "fma")
+    u = Value.from_op(1.5, (fma, x), (0.25, -1.0), "tanh")
+    u.label = "u"
+    data = page_data(explorer_html(u, decimals=2))
+    assert [(n["name"], n["f"], n["fc"]) for n in data["nodes"][2:]] == [
+        ("softplus#2", ["softplus(", 0, ")"], "0.97"),  # log(1 + e^0.5) = 0.974
+        ("fma#3", ["fma(", 0, ", ", 1, ", ", 2, ")"], "1.97"),
+        ("u", ["tanh(", 3, ", ", 0, ")"], "1.50"),
+    ]
+    shown = [(s["parent"], s["L"], s["lc"], s["read"], s["cc"]) for s in data["steps"]]
+    assert shown == [
+        (3, None, "0.25", [], "0.25 \u00d7 1.00 = 0.25"),
+        (0, None, "-1.00", [], "-1.00 \u00d7 1.00 = -1.00"),
+        (0, None, "2.00", [], "2.00 \u00d7 0.25 = 0.50"),
+        (1, None, "0.50", [], "0.50 \u00d7 0.25 = 0.12"),  # 0.125: a tie, shown 0.12, "=" either way
+        (2, None, "1.00", [], "1.00 \u00d7 0.25 = 0.25"),
+        (0, None, "0.62", [], "0.62 \u00d7 0.25 = 0.16"),
+    ]
+    assert [s["sc"] for s in data["steps"] if s["parent"] == 0] == [
+        "0.00 + (-1.00) = -1.00",
+        "-1.00 + 0.50 = -0.50",
+        "-0.50 + 0.16 = -0.34",
+    ]
+
+
+def test_save_explorer_writes_the_page_explorer_html_makes_with_the_same_options(tmp_path):
+    from nn import MLP
+
+    a, w = Value(2.0, label="a"), Value(-3.0, label="w")
+    y = (a * w).tanh()
+    assert save_explorer(y, tmp_path / "a.html").read_text(encoding="utf-8") == explorer_html(y)
+    options = {"title": "t", "params": [w], "decimals": 2, "max_nodes": 10, "rankdir": "TB", "timeout": 30.0}
+    page = save_explorer(y, tmp_path / "b.html", **options).read_text(encoding="utf-8")
+    assert page == explorer_html(y, **options)
+    assert page != explorer_html(y, **{**options, "params": None})  # w is drawn and named as a parameter
+    assert page != explorer_html(y, **{**options, "rankdir": "LR"})
+    model = MLP(2, [2, 1], seed=0)
+    out = model([1.0, -1.0])
+    collapsed = save_explorer(out, tmp_path / "c.html", params=model, collapse="neuron").read_text(encoding="utf-8")
+    assert collapsed == explorer_html(out, params=model, collapse="neuron") and 'class="node box neuron' in collapsed
+    with pytest.raises(ValueError, match="save_explorer: timeout must be a positive number of seconds or None"):
+        save_explorer(y, tmp_path / "d.html", timeout=-1.0)
+    assert not (tmp_path / "d.html").exists()
+
+
+def test_save_explorer_refuses_more_than_500_nodes_by_default(tmp_path):
+    x = Value(0.5, label="x")
+    y = x
+    for _ in range(500):
+        y = y.tanh()  # 501 nodes
+    with pytest.raises(GraphTooLargeError, match="max_nodes=500"):
+        save_explorer(y, tmp_path / "big.html")
+    with pytest.raises(GraphTooLargeError, match="max_nodes=500"):
+        explorer_html(y)
+
+
+def test_explorer_names_constants_and_neuron_ends():
+    from autograd.explorer import explorer_names
+    from autograd.groups import GroupInfo, begin_group, find_groups, group, mark_outputs
+    from nn import MLP
+
+    w, x = Value(0.5), Value(2.0, label="x")
+    order = topological_order((w * x) * 3)
+    assert explorer_names(order) == ["3", "0.5", "x", "mul#3", "mul#4"]  # unlabelled leaves: by value
+    assert explorer_names(order, {1}) == ["3", "leaf#1", "x", "mul#3", "mul#4"]  # ... unless a parameter
+    with group("g") as g:
+        z = g.output((x * 2).exp())
+    order = topological_order(z)
+    assert explorer_names(order, groups=find_groups(order)) == ["x", "2", "mul#2", "exp#3"]  # not a neuron
+    start = begin_group()
+    pair = [x * 2, x * 3]
+    mark_outputs(pair, start, GroupInfo("n", "neuron", [], "tanh"))
+    order = topological_order(pair[0] + pair[1])
+    assert explorer_names(order, groups=find_groups(order))[-3:] == ["mul#3", "mul#4", "add#5"]  # two outputs
+    model = MLP(1, [1], output_activation="tanh", seed=0)
+    order = topological_order(model([x]))
+    groups = find_groups(order)
+    assert [g.name for g in groups] == ["L0", "L0.N0"]  # the layer comes first, then its neuron
+    assert explorer_names(order, groups=groups) == ["L0.N0.b", "L0.N0.w0", "x", "mul#3", "L0.N0.z", "L0.N0"]
+    labelled = model([x])
+    labelled.label = "out"
+    order = topological_order(labelled)
+    assert explorer_names(order, groups=find_groups(order))[-2:] == ["add#4", "out"]
+
+
+def test_graphviz_svg_is_inlined_without_prolog_comments_colours_or_tooltips():
+    from autograd.explorer import _inline_svg
+
+    drawn = (
+        '<?xml version="1.0"?>\n<!-- made by dot -->\n<svg xmlns="http://www.w3.org/2000/svg"><!-- a note -->'
+        '<g id="e1_2" class="edge"><title>v1&#45;&gt;v2</title><path fill="none" stroke="#000"/></g></svg>\n'
+    )
+    svg, tails = _inline_svg(drawn)
+    assert svg == '<svg xmlns="http://www.w3.org/2000/svg"><g id="e1_2" class="edge"><path/></g></svg>'
+    assert tails == {"e1_2": "v1"}  # the edge starts at v1, read from its tooltip before that goes
