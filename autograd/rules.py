@@ -162,7 +162,7 @@ def rule_for(op: str) -> tuple[Rule, dict[str, float]] | None:
     rule = RULES.get(op)
     if rule is not None:
         return rule, {}
-    if op.startswith("**") and len(op) > 2:
+    if op.startswith("**"):  # "**" itself is in RULES: the op of a power by a Value
         try:
             c = float(op[2:])
         except ValueError:

@@ -213,3 +213,58 @@ def test_a_real_interrupt_anywhere_in_entering_or_leaving_keeps_the_state_right(
             break
         target += 1
     assert target > 10
+
+
+# ------------------------------------------- blocks cut short or moved between contexts
+# (the real Ctrl-C test above traces bytecodes, which mutation testing cannot run;
+# these provoke the same two paths directly)
+class _InterruptedList(list):
+    """A block's saved-state list whose ``append`` is hit by a Ctrl-C: entering stops right after the switch."""
+
+    def append(self, item: object) -> None:
+        raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("block", [no_grad, enable_grad])
+def test_an_interrupt_between_switching_and_saving_leaves_recording_as_before(block):
+    import contextvars
+
+    def attempt() -> tuple[bool, bool]:  # in a context where recording was never switched: on
+        cm = block()
+        cm._tokens = _InterruptedList()
+        with pytest.raises(KeyboardInterrupt):
+            cm.__enter__()
+        return is_grad_enabled(), (Value(1.0) * 2).parents != ()
+
+    with no_grad():  # alive elsewhere: ops ask the running context, not the fast slot
+        assert contextvars.Context().run(attempt) == (True, True)
+        assert not is_grad_enabled()
+    assert is_grad_enabled()
+
+
+def test_a_block_that_ends_in_another_context_leaves_that_context_as_the_block_found_it():
+    # A generator holding a block open can be resumed in another context (another
+    # task or thread); leaving the block there cannot reset the first context's
+    # switch, so it sets the state the block began from in the one it ends in.
+    import contextvars
+    import gc
+
+    import autograd.grad_mode as grad_mode
+
+    def steps():
+        with no_grad():
+            with enable_grad():
+                yield "inside both"
+            yield is_grad_enabled(), (Value(1.0) * 2).parents != ()  # enable_grad left: off, as no_grad had it
+        yield is_grad_enabled(), (Value(1.0) * 2).parents != ()  # no_grad left: on, as before it
+
+    g = steps()
+    began, resumed = contextvars.Context(), contextvars.Context()
+    with no_grad():  # alive elsewhere: ops ask the running context, not the fast slot
+        assert began.run(next, g) == "inside both"
+        assert resumed.run(next, g) == (False, False)
+        assert resumed.run(next, g) == (True, True)
+    assert is_grad_enabled()
+    del g, began, resumed
+    gc.collect()
+    assert type(grad_mode._mode) is grad_mode._GradMode and grad_mode._alive == 0

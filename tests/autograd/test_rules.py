@@ -94,4 +94,6 @@ def test_shown_formulas_agree_with_the_exact_ones(op):
 
 
 def test_unknown_ops_have_no_rule():
-    assert rule_for("softplus") is None and rule_for("**x") is None and rule_for("**") is not None
+    assert rule_for("softplus") is None and rule_for("**x") is None
+    assert rule_for("**") == (RULES["**"], {})  # a power by a Value, no constant bound
+    assert rule_for("**-0.5") == (RULES["**c"], {"c": -0.5})

@@ -238,3 +238,36 @@ def test_step_is_read_only():
     assert isinstance(step, BackwardStep)
     with pytest.raises(AttributeError):
         step.contribution = 2.0  # type: ignore[misc]  # a frozen field, on purpose
+
+
+def test_data_is_never_read_so_a_reassigned_data_stops_neither_pass():
+    # Gradients come from the local derivatives recorded by the forward pass;
+    # like backward(), trace_backward checks only the fields it reads (.grad, .label).
+    def run(backward: Callable[[Value], object]) -> list[float]:
+        a = Value(2.0, label="a")
+        y = a * 3
+        a.data = None  # type: ignore[assignment]  # wrong on purpose, after the op
+        backward(y)
+        return [a.grad, y.grad]
+
+    assert run(trace_backward) == run(Value.backward) == [3.0, 1.0]
+
+
+def test_wrong_grad_or_label_named_before_any_gradient_changes():
+    a = Value(1.0, label="a")
+    y = a.tanh()
+    a.grad = "x"  # type: ignore[assignment]  # wrong on purpose
+    with pytest.raises(TypeError) as error:
+        trace_backward(y)
+    assert str(error.value) == (
+        "trace_backward: Value 1.0 (label 'a') has .grad 'x' of type str, not a float; "
+        "set it to a number such as 0.0 (zero_grad() zeroes a whole graph)"
+    )
+    a.grad = 0.0
+    a.label = 3  # type: ignore[assignment]  # wrong on purpose
+    with pytest.raises(TypeError) as error:
+        trace_backward(y)
+    assert str(error.value) == (
+        'trace_backward: Value 1.0 (label 3) has .label 3 of type int, not a str; assign a string: v.label = "w"'
+    )
+    assert (a.grad, y.grad) == (0.0, 0.0)

@@ -214,8 +214,12 @@ def test_a_field_of_the_wrong_type_is_named_by_drawing(field, bad, pattern):
 def test_topological_order_of_something_else_is_a_type_error():
     from autograd import topological_order
 
-    with pytest.raises(TypeError, match=r"^topological_order: expected a Value as root, got 5 of type int"):
+    with pytest.raises(TypeError) as error:
         topological_order(5)
+    assert str(error.value) == (
+        "topological_order: expected a Value as root, got 5 of type int; "
+        "pass the Value whose graph you want, such as the loss"
+    )
     with pytest.raises(TypeError, match=r"got \[.*\] of type list"):
         topological_order([Value(1.0)])
 
