@@ -9,8 +9,10 @@ import json
 import re
 from importlib import resources
 
+import pytest
+
 import nn
-from autograd import Value
+from autograd import Value, topological_order
 from autograd.explorer import CSS_COLOURS, explorer_html
 
 DATA_BLOCK = re.compile(r'<script type="application/json" id="explorer-data">(.*?)</script>', re.DOTALL)
@@ -171,3 +173,22 @@ def test_the_page_carries_its_policy_style_and_script_inline():
     assert f"<style>\n:root {{\n{variables}}}\n{css}\n</style>" in page
     js = (resources.files("autograd") / "explorer_assets" / "explorer.js").read_text(encoding="utf-8")
     assert script == js
+
+
+def test_bad_roots_and_views_are_refused_in_words():
+    with pytest.raises(TypeError) as info:
+        explorer_html(3.0)
+    assert str(info.value) == "save_explorer: expected a Value as root, got 3.0 of type float"
+    with pytest.raises(ValueError) as info:
+        explorer_html(Value(1.0), collapse="box")
+    assert str(info.value) == "save_explorer: collapse must be one of None, 'neuron', 'layer', got 'box'"
+
+
+def test_the_names_the_page_gives_are_taken_back_afterwards():
+    model, loss = network_with_loss()
+    order = topological_order(loss)
+    before = [(v.label, v.grad) for v in order]
+    assert before[0] == ("", 0.0)  # the constant 1.0 has no label of its own
+    for collapse in (None, "neuron", "layer"):
+        explorer_html(loss, params=model, collapse=collapse)
+        assert [(v.label, v.grad) for v in order] == before
