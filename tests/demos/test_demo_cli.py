@@ -237,7 +237,9 @@ def test_a_reader_that_goes_away_ends_the_demo_quietly(tmp_path):
 # The child imports everything first and says so; SIGINT then lands in the demo's own work, through the very
 # `if __name__ == "__main__": run(main)` that `python -m` runs.
 INTERRUPTIBLE = textwrap.dedent("""
-    import runpy, sys
+    import runpy, signal, sys
+    # a shell starts background jobs with Ctrl-C ignored, and the child would inherit that: ask for Python's own
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     import autograd, demos._common, nn  # what the demo imports, so that it starts at once
     demos._common.pyplot()
     sys.argv = [{demo!r}] + sys.argv[1:]
