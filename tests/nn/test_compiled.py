@@ -159,19 +159,36 @@ def test_a_changed_parameter_list_is_a_clear_error():
         compiled(xs, ys)
 
 
+class Branchy(Module):
+    """w·x doubled when x > 0, else tanh(w·x): a model whose graph depends on the data, as replay must notice."""
+
+    def __init__(self):
+        self.w = Value(0.5, label="w")
+
+    def forward(self, x):
+        s = self.w * x[0]
+        return s * 2.0 if x[0].data > 0 else s.tanh()
+
+
 def test_a_data_dependent_model_is_caught_by_check_every():
-    class Branchy(Module):
-        def __init__(self):
-            self.w = Value(0.5, label="w")
-
-        def forward(self, x):
-            s = self.w * x[0]
-            return s * 2.0 if x[0].data > 0 else s.tanh()
-
     model = Branchy()
     compiled = CompiledLoss(model, mse_loss, batched=True, check_every=1)
     compiled([[1.0], [2.0]], [0.0, 0.0])
     with pytest.raises(TapeMismatchError, match="another graph"):
+        compiled([[1.0], [-2.0]], [0.0, 0.0])
+
+
+def test_the_whole_batch_tape_computes_no_input_gradients_and_checks_when_asked():
+    compiled = CompiledLoss(Branchy(), mse_loss, batched=False, check_every=2)
+    compiled([[1.0], [2.0]], [0.0, 0.0])
+    (tape,) = compiled._tapes.values()
+    assert (tape.input_grads, tape.check_every) == (False, 2)
+    assert tape.gradient([1.0, 2.0, 0.0, 0.0], [1.0, 0.0, 0.0]).inputs is None
+    compiled([[1.0], [-2.0]], [0.0, 0.0])  # the tape's third replay is not checked: the recorded branch, silently
+    with pytest.raises(
+        TapeMismatchError,
+        match=r"^Tape\.check: fn builds another graph .*\(recorded node 0, constant 2\.0; now node 0, parameter 0",
+    ):
         compiled([[1.0], [-2.0]], [0.0, 0.0])
 
 
