@@ -212,7 +212,7 @@ def explorer_html(
     roles = _roles(order, is_param)
     svg, tails = _inline_svg(drawn)
     boxes = [int(b) for b in _BOX_ID.findall(svg)]
-    svg = _classify(svg, roles, final, groups, boxes)
+    svg = _classify(svg, roles, final, groups)
     data = _page_data(order, names, roles, steps, final, decimals, groups, collapsed=bool(boxes))
     data.update(_drawing(order, groups, boxes, tails, steps))
     heading = title if title is not None else f"Backward pass of {names[-1]}"
@@ -386,8 +386,8 @@ def _forward(node: Value, parents: list[int], decimals: int) -> tuple[list[Token
         return [*symbols, ")"], format_field(node.data, decimals)  # the op's own code: nothing to redo by hand
     rule, constants = found
     names = _bindings(node, parents, decimals)
-    shown = formula(rule.maths, names, decimals, constants)
-    exact = formula(rule.value, names, decimals, constants).exact  # the engine's formula, on the shown numbers
+    shown = formula(rule.maths, names, constants)
+    exact = formula(rule.value, names, constants).exact  # the engine's formula, on the shown numbers
     return shown.symbols, relation(Formula(shown.symbols, shown.numbers, exact, shown.plain), node.data, decimals)
 
 
@@ -398,7 +398,7 @@ def _local(step: BackwardStep, parents: list[int], decimals: int) -> dict[str, A
     if found is None or found[0].arity != len(parents):
         return {"L": None, "lc": format_field(step.local_grad, decimals), "read": []}
     rule, constants = found
-    f = formula(rule.shown[k], _bindings(node, parents, decimals, step.node_position), decimals, constants)
+    f = formula(rule.shown[k], _bindings(node, parents, decimals, step.node_position), constants)
     entry: dict[str, Any] = {
         "L": f.symbols,
         "lc": relation(f, step.local_grad, decimals),
@@ -467,7 +467,7 @@ def _check_inert(svg: str) -> None:
                 )
 
 
-def _classify(svg: str, roles: list[str], grads: list[float], groups: list[Group], boxes: list[int]) -> str:
+def _classify(svg: str, roles: list[str], grads: list[float], groups: list[Group]) -> str:
     """Give each node's group the classes the style sheet paints by: its role, ``zero`` for a zero gradient,
     ``copy`` for a Value drawn again near a far use, ``box`` for a collapsed group; each cluster its kind.
 

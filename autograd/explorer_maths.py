@@ -11,7 +11,7 @@ made to fit). Formulas come from :data:`autograd.rules.RULES`: ``shown`` for a
 local derivative, ``maths`` for an op's result, read with ``ast`` (never run)
 and printed the textbook way (a middle dot, a times sign, a minus sign, ``²``, ``ln``).
 
->>> f = formula("y * (1 - y)", {"y": bound(7, 0.4515130780184, 4)}, 4)
+>>> f = formula("y * (1 - y)", {"y": bound(7, 0.4515130780184, 4)})
 >>> f.symbols, f.numbers
 ([7, ' · (1 \u2212 ', 7, ')'], '0.4515 \u00d7 (1 \u2212 0.4515)')
 >>> relation(f, 0.24764901839675)
@@ -129,7 +129,7 @@ def relation(f: Formula, true_value: float, decimals: int = 4) -> str:
 
     ``result`` is ``true_value`` as the boxes show it.
 
-    >>> shown = formula("a * b", {"a": Bound(None, "1.3132"), "b": Bound(None, "2.2151")}, 4)  # 2.90886932
+    >>> shown = formula("a * b", {"a": Bound(None, "1.3132"), "b": Bound(None, "2.2151")})  # 2.90886932
     >>> relation(shown, 2.90887), relation(shown, 2.908849)  # the truth rounds to the shown result, or not
     ('1.3132 \u00d7 2.2151 = 2.9089', '1.3132 \u00d7 2.2151 ≈ 2.9088')
     """
@@ -140,15 +140,13 @@ def relation(f: Formula, true_value: float, decimals: int = 4) -> str:
     return f"{f.numbers} {sign} {result}"
 
 
-def formula(
-    expression: str, names: dict[str, Bound], decimals: int, constants: dict[str, float] | None = None
-) -> Formula:
+def formula(expression: str, names: dict[str, Bound], constants: dict[str, float] | None = None) -> Formula:
     """``expression`` (text of the rules table) with ``names`` bound to shown values and ``constants`` folded in.
 
     A constant exponent is folded the way a textbook would: with ``c = 2``,
     ``c * a**(c - 1)`` becomes ``2·a``.
 
-    >>> f = formula("c * a**(c - 1)", {"a": Bound(4, "-0.9841")}, 4, {"c": 2.0})
+    >>> f = formula("c * a**(c - 1)", {"a": Bound(4, "-0.9841")}, {"c": 2.0})
     >>> f.symbols, f.numbers, f.exact
     (['2·', 4], '2 \u00d7 (-0.9841)', Decimal('-1.96820'))
     """

@@ -44,41 +44,41 @@ def test_every_shown_rule_means_what_the_table_computes(op, data):
     names["y"] = Bound(9, format_field(y, 4))
     y_shown = float(read(names["y"].text))
     for k, shown in enumerate(rule.shown):
-        f = formula(shown, names, 4, constants)
+        f = formula(shown, names, constants)
         expected = evaluate(shown, **ab, y=y_shown, **constants)
         if not math.isfinite(expected) or f.exact is None:
             continue
         assert float(f.exact) == pytest.approx(expected, rel=1e-9, abs=1e-12), (op, k, f.numbers)
     result = formula(
-        rule.maths if op != "relu" else rule.value, {k: v for k, v in names.items() if k != "y"}, 4, constants
+        rule.maths if op != "relu" else rule.value, {k: v for k, v in names.items() if k != "y"}, constants
     )
     assert float(result.exact) == pytest.approx(y, rel=1e-9, abs=1e-12), (op, result.numbers)
 
 
 def test_textbook_forms():
     y = {"y": Bound(7, "0.3132")}
-    f = formula("y * (1 - y)", y, 4)
+    f = formula("y * (1 - y)", y)
     assert (f.symbols, f.numbers) == ([7, " \u00b7 (1 \u2212 ", 7, ")"], "0.3132 \u00d7 (1 \u2212 0.3132)")
     assert relation(f, 0.3132 * (1 - 0.3132)) == "0.3132 \u00d7 (1 \u2212 0.3132) = 0.2151"
     x = {"a": Bound(3, "-0.9841")}
-    f = formula("c * a**(c - 1)", x, 4, {"c": 2.0})
+    f = formula("c * a**(c - 1)", x, {"c": 2.0})
     assert (f.symbols, f.numbers) == (["2\u00b7", 3], "2 \u00d7 (-0.9841)")
     assert relation(f, 2 * -0.98412) == "2 \u00d7 (-0.9841) = -1.9682"
-    assert formula("c * a**(c - 1)", x, 4, {"c": 1.0}).plain  # d a / d a = 1: nothing to compute
-    assert formula("c * a**(c - 1)", x, 4, {"c": -1.0}).symbols == ["\u2212", 3, "^(-2)"]
-    f = formula("-a / b**2", {"a": Bound(1, "-1.0000"), "b": Bound(2, "2.0000")}, 4)
+    assert formula("c * a**(c - 1)", x, {"c": 1.0}).plain  # d a / d a = 1: nothing to compute
+    assert formula("c * a**(c - 1)", x, {"c": -1.0}).symbols == ["\u2212", 3, "^(-2)"]
+    f = formula("-a / b**2", {"a": Bound(1, "-1.0000"), "b": Bound(2, "2.0000")})
     assert (f.symbols, f.numbers, f.exact) == (
         ["\u2212", 1, " / ", 2, "\u00b2"],
         "\u2212(-1.0000) / 2.0000\u00b2",
         Decimal("0.25"),
     )
-    f = formula("1 if a > 0 else 0", {"a": Bound(5, "-0.3000")}, 4)
+    f = formula("1 if a > 0 else 0", {"a": Bound(5, "-0.3000")})
     assert f.symbols == ["1 if ", 5, " > 0, else 0"] and f.plain and f.exact == 0
     assert f.note == [5, " = -0.3000 <= 0"]
 
 
 def test_equals_only_where_it_holds_as_shown():
-    f = formula("a * b", {"a": Bound(None, "1.3132"), "b": Bound(None, "2.2151")}, 4)  # exactly 2.90886932
+    f = formula("a * b", {"a": Bound(None, "1.3132"), "b": Bound(None, "2.2151")})  # exactly 2.90886932
     assert relation(f, 2.90887) == "1.3132 \u00d7 2.2151 = 2.9089"
     assert relation(f, 2.908849) == "1.3132 \u00d7 2.2151 \u2248 2.9088"  # the truth rounds the other way
     assert holds(Decimal("0.00005"), "0.0001") and holds(Decimal("0.00005"), "0.0000")  # a tie either way
@@ -299,7 +299,7 @@ BOUND = {
 def test_formulas_print_fold_and_evaluate_as_a_textbook_would(expression, symbols, numbers, exact, plain, note):
     """Each expression with names and with numbers, its exact value from the numbers as shown (60 digits for
     exp and ln, the float of tanh and sigmoid as Python computes them), ``None`` where it has none."""
-    f = formula(expression, BOUND, 4, {"c": math.inf})
+    f = formula(expression, BOUND, {"c": math.inf})
     assert (f.symbols, f.numbers, f.plain, f.note) == (symbols, numbers, plain, note)
     if exact is None:
         assert f.exact is None
@@ -310,7 +310,7 @@ def test_formulas_print_fold_and_evaluate_as_a_textbook_would(expression, symbol
 def test_a_conditional_is_judged_on_the_numbers_as_written_to_every_digit():
     # 1.000000000000001² = 1.000000000000002000000000000001: above 1.000000000000002 only in its 31st digit
     close = {"a": Bound(1, "1.000000000000001"), "b": Bound(2, "1.000000000000002")}
-    f = formula("1 if a * a > b else 0", close, 4)
+    f = formula("1 if a * a > b else 0", close)
     assert (f.numbers, f.exact, f.note) == (
         "1",
         1,
@@ -320,11 +320,11 @@ def test_a_conditional_is_judged_on_the_numbers_as_written_to_every_digit():
 
 def test_expressions_the_printer_cannot_show_are_refused_by_name():
     with pytest.raises(ValueError, match="explorer: the rules table's expression uses 'q', which is not bound"):
-        formula("a + q", BOUND, 4)
+        formula("a + q", BOUND)
     with pytest.raises(ValueError, match="explorer: a conditional in the rules table must test one comparison"):
-        formula("1 if a else 0", BOUND, 4)
+        formula("1 if a else 0", BOUND)
     with pytest.raises(ValueError, match=r"explorer: cannot show .*Lambda"):
-        formula("lambda: a", BOUND, 4)
+        formula("lambda: a", BOUND)
 
 
 def test_a_relation_with_no_exact_value_or_a_non_finite_result_is_only_near():
