@@ -550,9 +550,7 @@ def _colour_variables() -> str:
 
 def _assemble(title: str, svg: str, data: dict[str, Any]) -> str:
     """The whole page: template, style, graph, data and script, all inline."""
-    script, style = _asset("explorer.js"), _colour_variables() + _asset("explorer.css")
-    for name, text, end in (("explorer.js", script, "</script"), ("explorer.css", style, "</style")):
-        assert end not in text.lower(), f"{name} must not contain {end}"
+    script, style = _asset("explorer.js"), _colour_variables() + _asset("explorer.css")  # inlined as they are
     csp = (
         "default-src 'none'; base-uri 'none'; form-action 'none'; "
         f"script-src '{_sha256(script)}'; style-src 'unsafe-inline'"

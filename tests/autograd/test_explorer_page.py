@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 
 from autograd import GraphTooLargeError, Value, save_explorer, topological_order, trace_backward
-from autograd.explorer import _check_inert, escape_json_for_html, explorer_html
+from autograd.explorer import _asset, _check_inert, escape_json_for_html, explorer_html
 from autograd.explorer_maths import operand
 from autograd.render import format_field
 from autograd.testing import HOSTILE_LABEL as HOSTILE
@@ -42,8 +42,15 @@ def test_page_is_one_self_contained_file(tmp_path):
         assert url in ("http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"), url
     # every script and style is inline, and the policy forbids loading anything
     assert page.count("<script") == 2 and page.count("</script>") == 2
-    assert "<style>" in page
+    assert page.count("<style") == 1 and page.count("</style>") == 1
     assert "default-src 'none'" in page
+
+
+@pytest.mark.parametrize(("name", "closer"), [("explorer.js", "</script"), ("explorer.css", "</style")])
+def test_the_assets_can_be_inlined(name, closer):
+    # the page copies them between <script> and </script>, <style> and </style>: a closing tag in either,
+    # in any case, would end the element early (HTML tag names ignore case)
+    assert closer not in _asset(name).lower()
 
 
 def test_content_security_policy_allows_exactly_the_inline_script():
