@@ -325,6 +325,28 @@ def test_active_svg_is_refused(svg):
         _check_inert(svg)
 
 
+@pytest.mark.parametrize(
+    ("svg", "message"),
+    [
+        # by local name in any case, with or without a namespace
+        ("<svg><SCRIPT/></svg>", "has a <script> element"),
+        ('<svg xmlns:x="urn:x"><g x:OnLoad="f()"/></svg>', "has an attribute onload='f()'"),
+        ('<svg><a href="https://example.com/#x"/></svg>', "has an attribute href='https://example.com/#x'"),
+    ],
+)
+def test_active_svg_is_refused_by_its_local_name(svg, message):
+    expected = f"^save_explorer: the graph's SVG {re.escape(message)}; refusing to embed it$"
+    with pytest.raises(ValueError, match=expected):
+        _check_inert(svg)
+
+
+def test_links_within_the_drawing_are_inert():
+    _check_inert(
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+        '<a xlink:href="#n1" href="#n1"><text>x</text></a><g id="n1" class="node"/></svg>'
+    )
+
+
 def test_every_field_of_a_small_pass_at_two_decimals():
     # a = 1.25, b = 0.333 (shown 0.33), y = relu(a·b)·3: a·b = 0.41625 (0.42), y = 1.24875 (1.25)
     a, b = Value(1.25, label="a"), Value(0.333, label="b")
