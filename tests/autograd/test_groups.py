@@ -153,8 +153,10 @@ def test_group_misuse_is_a_clear_error():
         g.output(Value(1.0))
     with pytest.raises(TypeError, match=r"group 'bad': an output is 3 of type int; mark Values"), group("bad") as g:
         g.output([Value(1.0) * 2, 3])
-    with pytest.raises(TypeError, match="group: name must be a str, got 5"):
+    with pytest.raises(TypeError, match=r"^group: name must be a str, got 5 of type int$"):
         group(5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^group 'N0': params\[1\] is 2.5, not a Value$"):
+        GroupInfo("N0", "neuron", [Value(1.0), 2.5])  # type: ignore[list-item]
     with pytest.raises(ValueError, match="kind must be one of neuron, layer, group, got 'model'"):
         GroupInfo("m", "model")
     with pytest.raises(ZeroDivisionError), group("failing"):  # an error inside the block is not hidden by "no output"
@@ -235,3 +237,30 @@ def test_a_block_that_marks_no_output_says_how_to_mark_one():
         "group 'body': no output was marked; call g.output(value) inside the `with` block on the Values that "
         "leave the group"
     )
+
+
+def test_a_member_found_after_one_already_walked_is_kept():
+    # y = t · w reads t, already a member (an output), then w, reached through y alone
+    x = Value(2.0, label="x")
+    with group("g") as g:
+        t = x * 3
+        w = x + 1
+        y = t * w
+        g.output([t, y])
+    order = topological_order(y)
+    assert [v.data for v in order] == [2.0, 1.0, 3.0, 6.0, 3.0, 18.0]  # x, the constants 1 and 3, t, w, y
+    (found,) = find_groups(order)
+    assert (found.members, found.outputs) == ((1, 2, 3, 4, 5), (3, 5))
+
+
+def test_a_plain_group_before_a_layer_leaves_the_layer_found():
+    with group("scale") as g:
+        x = g.output(Value(1.5, label="x") * 2)
+    out = Layer(1, 2, seed=0)([x])
+    groups = find_groups(topological_order(out[0] + out[1]))
+    assert sorted((gr.kind, gr.name) for gr in groups) == [
+        ("group", "scale"),
+        ("layer", "layer"),
+        ("neuron", "N0"),
+        ("neuron", "N1"),
+    ]
