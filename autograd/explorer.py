@@ -20,7 +20,7 @@ from autograd.explorer_maths import Bound, Formula, Token, bound, formula, half_
 from autograd.explorer_units import ACTIVATIONS, neurons, units
 from autograd.files import write_file
 from autograd.groups import Group, find_groups
-from autograd.render import check_size, draw_graph, format_field, output_name, param_positions
+from autograd.render import draw_graph, format_field, output_name, param_positions, plan_drawing
 from autograd.rules import rule_for
 from autograd.topo import topological_order
 from autograd.trace import BackwardStep, node_names, trace_backward
@@ -181,8 +181,7 @@ def explorer_html(
     if collapse not in COLLAPSE:
         raise ValueError(f"save_explorer: collapse must be one of {', '.join(map(repr, COLLAPSE))}, got {collapse!r}")
     order = topological_order(root)
-    if collapse is None:
-        check_size(len(order), max_nodes, "save_explorer")  # before the trace: a GraphTooLargeError comes at once
+    plan_drawing(order, collapse, max_nodes, who="save_explorer")  # before the trace: a GraphTooLargeError at once
     groups = find_groups(order)
     is_param = param_positions(params, order).union(*(g.params for g in groups))  # nn knows its own
     names = explorer_names(order, is_param, groups)
@@ -202,8 +201,6 @@ def explorer_html(
             collapse=collapse,
             legend=False,  # the page has its own key
         )
-        for v, (_, label) in zip(order, saved, strict=True):
-            v.label = label
         final = [v.grad for v in order]
         drawn = run_dot(graph.source, "svg", timeout=timeout, who="save_explorer").decode("utf-8")
     finally:

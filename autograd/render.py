@@ -151,7 +151,7 @@ def draw_graph(
     )
     order = topological_order(root)
     _check_fields(order, "draw_graph")
-    view = _plan(order, settings)
+    view = plan_drawing(order, settings.collapse, settings.max_nodes, clusters=settings.clusters)
     shown = [v.grad for v in order] if grads is None else _checked_grads(grads, len(order))
     edge = None if highlight is None else _checked_highlight(highlight, order)
     return _draw(view, settings, shown, edge, title)
@@ -228,7 +228,9 @@ def save_graph_steps(
     settings = _Settings.checked(**options)
     folder = Path(folder)
     order = topological_order(root)
-    view = _plan(order, settings)  # one plan serves every step
+    view = plan_drawing(
+        order, settings.collapse, settings.max_nodes, clusters=settings.clusters, who="save_graph_steps"
+    )
     name = node_names(order)[-1]
     shown = [v.grad for v in order]
     shown[-1] = 1.0 + shown[-1]  # the pass starts by seeding d root / d root = 1
@@ -320,18 +322,22 @@ class _Settings:
         )
 
 
-def _plan(order: list[Value], settings: _Settings) -> View:
-    """The plan of the drawing, after checking its size: Values drawn, boxes, copies, clusters."""
-    if settings.collapse is None:
-        check_size(len(order), settings.max_nodes, hint=_collapse_hint(order, settings.max_nodes))
+def plan_drawing(
+    order: list[Value], collapse: str | None, max_nodes: int | None, *, clusters: bool = True, who: str = "draw_graph"
+) -> View:
+    """The plan of the drawing, after checking its size (messages name ``who``): Values drawn, boxes, copies,
+    clusters. Uncollapsed, the size is checked before the groups are found, so a huge graph is refused at once."""
+    if collapse is None:
+        check_size(len(order), max_nodes, who, hint=_collapse_hint(order, max_nodes))
     groups = find_groups(order)
-    view = plan_view(order, settings.collapse, clusters=settings.clusters, groups=groups)
-    if settings.collapse is not None:
+    view = plan_view(order, collapse, clusters=clusters, groups=groups)
+    if collapse is not None:
         check_size(
             view.drawn,
-            settings.max_nodes,
+            max_nodes,
+            who,
             what="nodes (Values and collapsed boxes)",
-            hint=_collapse_hint(order, settings.max_nodes, groups),
+            hint=_collapse_hint(order, max_nodes, groups),
         )
     return view
 

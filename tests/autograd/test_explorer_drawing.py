@@ -12,7 +12,7 @@ from importlib import resources
 import pytest
 
 import nn
-from autograd import Value, topological_order
+from autograd import GraphTooLargeError, Value, topological_order
 from autograd.explorer import CSS_COLOURS, explorer_html
 
 DATA_BLOCK = re.compile(r'<script type="application/json" id="explorer-data">(.*?)</script>', re.DOTALL)
@@ -192,3 +192,26 @@ def test_the_names_the_page_gives_are_taken_back_afterwards():
     for collapse in (None, "neuron", "layer"):
         explorer_html(loss, params=model, collapse=collapse)
         assert [(v.label, v.grad) for v in order] == before
+
+
+@pytest.mark.parametrize("collapse", [None, "neuron", "layer"])
+def test_the_drawing_carries_no_legend_of_its_own(collapse):
+    # draw_graph adds a legend to drawings with boxes; the page has its key above the drawing instead
+    model, y = relu_network()
+    page = explorer_html(y, params=model, collapse=collapse)
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    assert "legend" not in svg
+
+
+def test_a_collapsed_drawing_too_large_is_refused_in_the_explorer_s_name():
+    model, y = relu_network()
+    # collapsed, the drawing has the two inputs and the three neuron boxes: 5 nodes
+    with pytest.raises(GraphTooLargeError) as caught:
+        explorer_html(y, params=model, collapse="neuron", max_nodes=4)
+    assert str(caught.value) == (
+        "save_explorer: the graph has 5 nodes (Values and collapsed boxes), more than max_nodes=4; `dot` may take "
+        "minutes on it. Draw a smaller part of the computation, pass max_nodes=5 (or max_nodes=None) to draw it "
+        "anyway, or draw neurons as boxes: collapse='neuron' draws 5 and collapse='layer' draws 4 nodes."
+    )
+    assert y.label == "" and all(p.grad == 0.0 for p in model.parameters())  # refused before anything is borrowed
+    explorer_html(y, params=model, collapse="neuron", max_nodes=5)  # exactly at the limit: drawn
