@@ -333,3 +333,49 @@ def test_a_relation_with_no_exact_value_or_a_non_finite_result_is_only_near():
         relation(Formula([], "2.0000 \u00d7 3.0000", Decimal(6), False), math.inf) == "2.0000 \u00d7 3.0000 \u2248 inf"
     )
     assert relation(Formula([], "x", None, True), 0.25, 2) == "0.25"  # plain: the number alone
+
+
+# shapes the rules table does not use today, written the textbook way: parentheses exactly where the order of
+# operations needs them, negative numbers in parentheses, a conditional shown by the branch it takes and a note
+@pytest.mark.parametrize(
+    ("expression", "symbols", "numbers", "note"),
+    [
+        ("a - (b - a)", [1, " \u2212 (", 2, " \u2212 ", 1, ")"], "1.5000 \u2212 ((-2.0000) \u2212 1.5000)", []),
+        ("(a - b) - a", [1, " \u2212 ", 2, " \u2212 ", 1], "1.5000 \u2212 (-2.0000) \u2212 1.5000", []),
+        ("a / (b * a)", [1, " / (", 2, " · ", 1, ")"], "1.5000 / ((-2.0000) \u00d7 1.5000)", []),
+        ("a * b / a", [1, " · ", 2, " / ", 1], "1.5000 \u00d7 (-2.0000) / 1.5000", []),
+        ("(a ** 2) ** 2", ["(", 1, "²)²"], "(1.5000²)²", []),
+        ("a ** (b ** 2)", [1, "^(", 2, "²)"], "1.5000^((-2.0000)²)", []),
+        ("(-a) ** 2", ["(\u2212", 1, ")²"], "(\u22121.5000)²", []),
+        ("-(a + b)", ["\u2212(", 1, " + ", 2, ")"], "\u2212(1.5000 + (-2.0000))", []),
+        ("-a * b", ["\u2212", 1, " · ", 2], "\u22121.5000 \u00d7 (-2.0000)", []),
+        ("log(a + b * a)", ["ln(", 1, " + ", 2, " · ", 1, ")"], "ln(1.5000 + (-2.0000) \u00d7 1.5000)", []),
+        ("a * log(a)", [1, " · ln(", 1, ")"], "1.5000 \u00d7 ln(1.5000)", []),
+        ("a if a > b else b", [1, " if ", 1, " > ", 2, ", else ", 2], "1.5000", [1, " = 1.5000 > -2.0000"]),
+        (
+            "(a - b) * (1 if a > b else 0)",
+            ["(", 1, " \u2212 ", 2, ") · (1 if ", 1, " > ", 2, ", else 0)"],
+            "(1.5000 \u2212 (-2.0000)) \u00d7 1",
+            [1, " = 1.5000 > -2.0000"],
+        ),
+        (
+            "1 if a - b > 0 else 0",
+            ["1 if ", 1, " \u2212 ", 2, " > 0, else 0"],
+            "1",
+            [1, " \u2212 ", 2, " = 1.5000 \u2212 (-2.0000) > 0"],
+        ),
+        (
+            "b if a * b >= y else -a",
+            [2, " if ", 1, " · ", 2, " >= ", 3, ", else \u2212", 1],
+            "\u22121.5000",
+            [1, " · ", 2, " = 1.5000 \u00d7 (-2.0000) < 0.2500"],
+        ),
+        ("c * a**(c - 1)", ["(-3)·", 1, "^(-4)"], "(-3) \u00d7 1.5000^(-4)", []),
+        ("a - c", [1, " \u2212 (-3)"], "1.5000 \u2212 (-3)", []),
+        ("a / c", [1, " / (-3)"], "1.5000 / (-3)", []),
+    ],
+)
+def test_every_shape_of_formula_is_written_as_a_reader_would(expression, symbols, numbers, note):
+    names = {"a": Bound(1, "1.5000"), "b": Bound(2, "-2.0000"), "y": Bound(3, "0.2500")}
+    f = formula(expression, names, {"c": -3.0})
+    assert (f.symbols, f.numbers, f.note) == (symbols, numbers, note)
