@@ -82,10 +82,3 @@ def test_legend_title_and_max_nodes_errors_in_full():
     with pytest.raises(ValueError) as info:  # checked before anything compares it with a size
         draw_graph(v * v, max_nodes="5")
     assert str(info.value) == "draw_graph: max_nodes must be a positive int or None, got '5'"
-
-
-def test_save_graph_steps_refuses_a_large_graph_in_its_own_name(tmp_path):
-    y = sum(Value(float(n)) for n in range(4))  # 4 leaves, the constant 0 and 4 sums: 9 Values
-    with pytest.raises(GraphTooLargeError, match=r"^save_graph_steps: the graph has 9 Values, more than max_nodes=8;"):
-        save_graph_steps(y, tmp_path / "steps", max_nodes=8)
-    assert not (tmp_path / "steps").exists()

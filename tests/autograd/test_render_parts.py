@@ -214,7 +214,9 @@ def test_dot_gets_bounded_iterations_from_301_nodes_and_edges():
 
 def test_steps_have_the_same_size_limit_as_draw_graph(tmp_path):
     y = chain(0, 500)  # 501 Values
-    with pytest.raises(GraphTooLargeError, match=r"^draw_graph: the graph has 501 Values, more than max_nodes=500;"):
+    with pytest.raises(
+        GraphTooLargeError, match=r"^save_graph_steps: the graph has 501 Values, more than max_nodes=500;"
+    ):
         save_graph_steps(y, tmp_path, format="dot")
     assert list(tmp_path.iterdir()) == [] and y.grad == 0.0
 
