@@ -19,7 +19,7 @@ from autograd.dot import DEFAULT_TIMEOUT, run_dot
 from autograd.explorer_maths import Bound, Formula, Token, bound, formula, half_unit, operand, read, relation
 from autograd.explorer_units import ACTIVATIONS, neurons, units
 from autograd.files import write_file
-from autograd.groups import Group, find_groups
+from autograd.groups import Group
 from autograd.render import draw_graph, format_field, output_name, param_positions, plan_drawing
 from autograd.rules import rule_for
 from autograd.topo import topological_order
@@ -181,8 +181,7 @@ def explorer_html(
     if collapse not in COLLAPSE:
         raise ValueError(f"save_explorer: collapse must be one of {', '.join(map(repr, COLLAPSE))}, got {collapse!r}")
     order = topological_order(root)
-    plan_drawing(order, collapse, max_nodes, who="save_explorer")  # before the trace: a GraphTooLargeError at once
-    groups = find_groups(order)
+    groups = plan_drawing(order, collapse, max_nodes, who="save_explorer").groups  # too large: refused at once
     is_param = param_positions(params, order).union(*(g.params for g in groups))  # nn knows its own
     names = explorer_names(order, is_param, groups)
     saved = [(v.grad, v.label) for v in order]
@@ -230,6 +229,7 @@ def explorer_names(
     >>> a = Value(2.0, label="a")
     >>> explorer_names(topological_order((2 * a).tanh()))
     ['2', 'a', 'mul#2', 'tanh#3']
+    >>> from autograd.groups import find_groups
     >>> from nn import Neuron
     >>> y = Neuron(1, seed=0)([a])
     >>> order = topological_order(y)
