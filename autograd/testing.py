@@ -91,8 +91,14 @@ def _check_tolerance(value: object, name: str, who: str, positive: bool = False)
     return x
 
 
-def _output(build: Callable[[list[Value]], Value], point: Sequence[float], who: str) -> Value:
-    out = build([Value(x, label=f"x{i}") for i, x in enumerate(point)])
+def _inputs(point: Sequence[float]) -> list[Value]:
+    """The leaves x0, x1, ... that ``build`` is called with."""
+    return [Value(x, label=f"x{i}") for i, x in enumerate(point)]
+
+
+def _output(build: Callable[[list[Value]], Value], leaves: list[Value], who: str) -> Value:
+    """``build(leaves)``, refused unless it is a Value."""
+    out = build(leaves)
     if not isinstance(out, Value):
         raise TypeError(f"{who}: build(values) must return a Value, got {out!r} of type {type(out).__name__}")
     return out
@@ -167,10 +173,8 @@ def assert_grads_match(
     rtol = _check_tolerance(rtol, "rtol", who)
     atol = _check_tolerance(atol, "atol", who)
     step = _check_tolerance(step, "step", who, positive=True)
-    leaves = [Value(x, label=f"x{i}") for i, x in enumerate(point)]
-    out = build(leaves)
-    if not isinstance(out, Value):
-        raise TypeError(f"{who}: build(values) must return a Value, got {out!r} of type {type(out).__name__}")
+    leaves = _inputs(point)
+    out = _output(build, leaves, who)
     nodes = topological_order(out)
     saved = [node.grad for node in nodes]
     try:
@@ -185,7 +189,7 @@ def assert_grads_match(
 
     def value_at(p: list[float]) -> float:
         with no_grad():
-            return _output(build, p, who).data
+            return _output(build, _inputs(p), who).data
 
     problems = []
     for i, (x, a) in enumerate(zip(point, analytic, strict=True)):

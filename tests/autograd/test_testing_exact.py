@@ -496,3 +496,18 @@ def test_a_domain_per_argument_is_checked_like_one_domain():
     assert str(info.value) == (
         "check_op: domain must be a hypothesis strategy of floats or a (low, high) pair, got [(0, 1)]"
     )
+
+
+def test_a_build_that_returns_no_value_is_refused_by_name():
+    with pytest.raises(TypeError) as caught:
+        assert_grads_match(lambda xs: xs[0].data * 2, [1.5])
+    assert str(caught.value) == "assert_grads_match: build(values) must return a Value, got 3.0 of type float"
+
+
+def test_a_build_that_returns_no_value_at_a_nudged_point_is_refused_by_name():
+    def build(xs):
+        return xs[0] * 2 if xs[0].data == 1.5 else "no value"  # a Value at 1.5 only, not where it is nudged
+
+    with pytest.raises(TypeError) as caught:
+        assert_grads_match(build, [1.5])
+    assert str(caught.value) == "assert_grads_match: build(values) must return a Value, got 'no value' of type str"
