@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
 from importlib import resources
 
 import pytest
+from explorer_page_data import page_data
 
 import nn
 from autograd import GraphTooLargeError, Value, topological_order
 from autograd.explorer import CSS_COLOURS, explorer_html
 
-DATA_BLOCK = re.compile(r'<script type="application/json" id="explorer-data">(.*?)</script>', re.DOTALL)
 NODE_CLASSES = re.compile(r'<g id="[^"]*" class="node[^"]*"')
 CLUSTER_CLASSES = re.compile(r'<g id="cluster_g\d+" class="[^"]*"')
 KEYS = re.compile(r'<span class="key"><i class="sw (?:box|layer|frame)"></i>[^<]*</span>')
@@ -26,8 +25,7 @@ FRAME_KEY = '<span class="key"><i class="sw frame"></i>a neuron\'s ops</span>'
 
 
 def drawing(page: str) -> dict:
-    (block,) = DATA_BLOCK.findall(page)
-    data = json.loads(block)
+    data = page_data(page)
     return {key: data[key] for key in ("boxes", "boxOf", "tails")}
 
 

@@ -7,11 +7,10 @@ neurons); the comments work each line out by hand. ``delta`` is ``f'(z) · Σ w�
 
 from __future__ import annotations
 
-import json
 import math
-import re
 
 import pytest
+from explorer_page_data import page_data
 
 from autograd import Value
 from autograd.explorer import explorer_html
@@ -19,13 +18,11 @@ from autograd.explorer_units import units
 from autograd.groups import GroupInfo, begin_group, mark_outputs
 from nn import MLP, Neuron
 
-DATA_BLOCK = re.compile(r'<script type="application/json" id="explorer-data">(.*?)</script>', re.DOTALL)
 RELU_IF = " > 0, else 0"
 
 
-def page_data(root: Value, **options) -> dict:
-    (block,) = DATA_BLOCK.findall(explorer_html(root, **options))
-    return json.loads(block)
+def explored(root: Value, **options) -> dict:
+    return page_data(explorer_html(root, **options))
 
 
 def with_weights(model, weights: list[float]):
@@ -46,7 +43,7 @@ def test_a_relu_network_with_a_linear_output_neuron_by_neuron():
     y = model([Value(1.0, label="x0"), Value(2.0, label="x1")])
     loss = (y - 1.0) ** 2
     loss.label = "loss"
-    data = page_data(loss, params=model)
+    data = explored(loss, params=model)
     names = node_names(data)
     at = {name: names.index(name) for name in names}
     roles = {n["name"]: n["role"] for n in data["nodes"]}
@@ -157,7 +154,7 @@ def two_outputs(decimals: int = 4) -> tuple[dict, dict[str, int]]:
     out0, out1 = model([Value(1.5, label="x")])
     loss = out0 * out1
     loss.label = "loss"
-    data = page_data(loss, params=model, decimals=decimals)
+    data = explored(loss, params=model, decimals=decimals)
     names = node_names(data)
     return data, {name: names.index(name) for name in names}
 
@@ -203,7 +200,7 @@ def test_neuron_lines_use_the_pages_decimals():
 def test_a_linear_neuron_that_is_the_root_starts_from_one():
     # z = 0.125 + 0.5·2 + (-0.25)·(-4) = 2.125; nothing reaches the root: its gradient is 1 by definition
     neuron = with_weights(Neuron(2, activation="linear", seed=0), [0.5, -0.25, 0.125])
-    data = page_data(neuron([Value(2.0, label="x0"), Value(-4.0, label="x1")]))
+    data = explored(neuron([Value(2.0, label="x0"), Value(-4.0, label="x1")]))
     names = node_names(data)
     # the output is named after the neuron; with no activation there is no z to name
     assert names == ["w1", "x1", "b", "w0", "x0", "mul#5", "add#6", "mul#7", "neuron"]
@@ -236,7 +233,7 @@ def test_a_tanh_neuron_that_is_the_root_at_two_decimals():
     # z = 0.25 + 0.5·1 = 0.75, tanh(0.75) = 0.6351 -> 0.64; f'(z) = 1 - tanh² = 0.5966 -> 0.60,
     # but 1 - 0.64² = 0.5904 shows as 0.59: "≈"; δ = 0.60 · 1.00 = 0.60
     neuron = with_weights(Neuron(1, activation="tanh", seed=0), [0.5, 0.25])
-    data = page_data(neuron([Value(1.0, label="x")]), decimals=2)
+    data = explored(neuron([Value(1.0, label="x")]), decimals=2)
     at = {name: n for n, name in enumerate(node_names(data))}
     assert data["neurons"] == [
         {
@@ -265,7 +262,7 @@ def test_a_delta_that_holds_only_nearly_gets_a_wider_practice_tolerance():
     model = with_weights(MLP(2, [2, 1], seed=0), [0.5, -1.0, 0.25, 2.0, 1.5, -0.5, 1.0, -2.0, 0.5])
     y = model([Value(1.0, label="x0"), Value(2.0, label="x1")])
     loss = (y - 1.0) ** 2
-    data = page_data(loss, params=model)
+    data = explored(loss, params=model)
     first = data["neurons"][0]
     assert first["name"] == "L0.N0" and first["fpc"] == "1 \u2212 (-0.8483)\u00b2 = 0.2804"
     # 0.2804 · (-6.6956) = -1.87744624 by hand, the box says -1.8775: 0.00005376 apart
@@ -277,7 +274,7 @@ def test_a_delta_that_holds_only_nearly_gets_a_wider_practice_tolerance():
 def test_a_nan_weight_makes_the_lines_nan_without_breaking_them():
     # L0.N0: z = 0.25 + 0.5·2 = 1.25, tanh -> 0.8483; L1.N0 = 1 + nan·0.8483 = nan
     model = with_weights(MLP(1, [1, 1], seed=0), [0.5, 0.25, math.nan, 1.0])
-    data = page_data(model([Value(2.0, label="x")]), params=model)
+    data = explored(model([Value(2.0, label="x")]), params=model)
     hidden, out = data["neurons"]
     assert hidden["sum"] == "nan \u00d7 1.0000 = nan"  # the weight nan times the root's 1
     assert hidden["delta"] == "0.2804 \u00d7 nan = nan" and hidden["tol"] is None and hidden["grad"] == "nan"
@@ -315,7 +312,7 @@ W, B, X = 0.5, 0.25, 2.0
 def test_the_forward_sum_is_written_only_for_a_bias_plus_weights_times_inputs(build, params, forward):
     w, b, x = Value(W, label="w"), Value(B, label="b"), Value(X, label="x")
     chosen = {"w": w, "b": b}
-    data = page_data(custom_neuron(lambda: build(w, b, x), [chosen[p] for p in params]))
+    data = explored(custom_neuron(lambda: build(w, b, x), [chosen[p] for p in params]))
     names = node_names(data)
     (neuron,) = data["neurons"]
     if forward is None:
@@ -327,7 +324,7 @@ def test_the_forward_sum_is_written_only_for_a_bias_plus_weights_times_inputs(bu
 def test_a_product_made_before_the_neuron_began_is_not_part_of_its_sum():
     w, b, x = Value(W, label="w"), Value(B, label="b"), Value(X, label="x")
     product = w * x
-    (neuron,) = page_data(custom_neuron(lambda: (b + product).tanh(), [w, b]))["neurons"]
+    (neuron,) = explored(custom_neuron(lambda: (b + product).tanh(), [w, b]))["neurons"]
     assert "fz" not in neuron and (neuron["first"], neuron["end"]) == (0, 3)  # tanh, then the sum's two steps
 
 
@@ -339,7 +336,7 @@ def test_an_outer_neuron_whose_activation_belongs_to_an_inner_one_is_shown_as_li
     h = product.tanh()
     mark_outputs(h, inner, GroupInfo("inner", "neuron", [], "tanh"))
     mark_outputs(h, outer, GroupInfo("outer", "neuron", [w], "tanh"))
-    data = page_data(h)
+    data = explored(h)
     names = node_names(data)
     outer_entry, inner_entry = data["neurons"]
     # the tanh step is the inner neuron's (the innermost wins): the outer one has the product's two steps only
@@ -383,7 +380,7 @@ def test_a_neuron_group_with_two_outputs_or_no_steps_is_stepped_edge_by_edge():
     start = begin_group()
     pair = [x * 2, x * 3]
     mark_outputs(pair, start, GroupInfo("n", "neuron", [], "tanh"))
-    data = page_data(pair[0] + pair[1])
+    data = explored(pair[0] + pair[1])
     assert (data["neurons"], data["neuronUnits"]) == ([], None)
     assert data["units"] == [[0, 1, 0, -1], [1, 2, 1, -1], [2, 4, 2, -1], [4, 6, 4, -1]]  # 2 and 3 folded
     outer = begin_group()  # two neuron groups around the same op: its steps are the inner one's
@@ -391,14 +388,14 @@ def test_a_neuron_group_with_two_outputs_or_no_steps_is_stepped_edge_by_edge():
     h = x * 4
     mark_outputs(h, inner, GroupInfo("inner", "neuron", [], ""))
     mark_outputs(h, outer, GroupInfo("outer", "neuron", [], ""))
-    data = page_data(h)
+    data = explored(h)
     assert [n["name"] for n in data["neurons"]] == ["inner"]  # the outer one has no step of its own
     assert data["neuronUnits"] == [[0, 2, -1, 0]]
 
 
 def test_a_collapsed_page_keeps_only_what_a_neurons_list_needs_of_its_steps():
     model = MLP(2, [2, 1], seed=0)
-    data = page_data(model([1.0, -1.0]), params=model, collapse="neuron")
+    data = explored(model([1.0, -1.0]), params=model, collapse="neuron")
     assert data["units"] is None  # neuron by neuron only
     assert data["neuronUnits"] == [[0, 8, -1, 2], [8, 17, -1, 1], [17, 26, -1, 0]]
     assert [n["name"] for n in data["neurons"]] == ["L0.N0", "L0.N1", "L1.N0"]

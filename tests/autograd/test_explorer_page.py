@@ -11,6 +11,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from explorer_page_data import data_block, page_data
 
 from autograd import GraphTooLargeError, Value, save_explorer, topological_order, trace_backward
 from autograd.explorer import _asset, _check_inert, escape_json_for_html, explorer_html
@@ -20,13 +21,7 @@ from autograd.testing import HOSTILE_LABEL as HOSTILE
 from autograd.testing import SCRIPT_CLOSER_LABEL as CLOSER
 from autograd.testing import hostile_graph
 
-DATA_BLOCK = re.compile(r'<script type="application/json" id="explorer-data">(.*?)</script>', re.DOTALL)
 SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
-
-
-def page_data(page: str) -> dict:
-    (block,) = DATA_BLOCK.findall(page)
-    return json.loads(block)
 
 
 def test_page_is_one_self_contained_file(tmp_path):
@@ -75,7 +70,7 @@ def test_hostile_labels_never_appear_as_markup():
 
 def test_json_block_has_no_characters_that_could_end_it():
     page = explorer_html(hostile_graph())
-    (block,) = DATA_BLOCK.findall(page)
+    block = data_block(page)
     assert not set(block) & set("<>&")
 
 
